@@ -1,0 +1,15 @@
+import { createNotificationActivities, type NotificationDeps } from './notify';
+
+export interface ActivityDeps {
+  notification: NotificationDeps;
+}
+
+/** All activities, built from their dependencies (one factory per integration). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createNotificationActivities(deps.notification),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { EmailMessage, SentEmail } from './notify';

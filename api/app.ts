@@ -1,0 +1,23 @@
+/** The HTTP API as an express app, without listen(): tests and api/index.ts both start it. */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import { casesRouter } from './cases/router';
+import { HttpError, errorHandler } from './errors';
+
+export interface AppDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/cases', casesRouter(deps));
+  app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
+  app.use(errorHandler);
+  return app;
+}

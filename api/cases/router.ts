@@ -1,0 +1,128 @@
+/** Hotline case routes: intake, state, one POST per action, and the satisfaction call-back. */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { hotlineCaseView } from '../../domain/case-view';
+import { checkEntitlement } from '../../domain/entitlement';
+import type { HotlineActionType, HotlineCase, HotlineIntake } from '../../domain/hotline-case';
+import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
+import { presetPolicy } from '../../domain/sla-policy';
+import { ZoneOffsets, localDateOf } from '../../domain/time-zone';
+import type { hotlineWorkflow } from '../../workflows/hotline';
+import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
+import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
+import { HttpError } from '../errors';
+import { actionBodies, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody, type CreateCaseBody } from './schemas';
+
+export interface CasesRouterDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+function toIntake(body: CreateCaseBody, caseId: string): HotlineIntake {
+  return {
+    caseId,
+    customer: body.customer,
+    problem: body.problem as HotlineIntake['problem'],
+    severity: body.severity,
+    reportedAt: new Date(body.reportedAt ? Date.parse(body.reportedAt) : Date.now()).toISOString(),
+    timeZone: body.timeZone,
+    // The policy is a snapshot: a later change to a preset never changes a running case.
+    policy: presetPolicy(body.preset, body.timeZone),
+    servicePeriods: body.servicePeriods,
+    paidWorkRequested: body.paidWorkRequested,
+    openedBy: body.openedBy,
+    closing: body.closing,
+  };
+}
+
+export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
+  const router = Router();
+  const view = (state: HotlineCase) => hotlineCaseView(state, Date.now());
+  const handleOf = (caseId: string) => client.workflow.getHandle<typeof hotlineWorkflow>(caseWorkflowId('hotline', caseId));
+
+  router.post('/', async (req, res) => {
+    const body = createCaseBody.parse(req.body);
+    const caseId = body.caseId ?? randomUUID();
+    const intake = toIntake(body, caseId);
+    const entitlement = checkEntitlement({
+      servicePeriods: intake.servicePeriods,
+      reportedOn: localDateOf(Date.parse(intake.reportedAt), new ZoneOffsets(intake.timeZone)),
+      problemType: intake.problem.type,
+      paidWorkRequested: intake.paidWorkRequested ?? false,
+    });
+    if (entitlement.decision === 'refused') throw new HttpError(422, 'NotEntitled', entitlement.reason);
+
+    const workflowId = caseWorkflowId('hotline', caseId);
+    const startOperation = new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {
+      workflowId,
+      taskQueue,
+      args: [{ intake }],
+      // Same case id twice: the running case answers; a closed one is never started again.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Hotline case ${caseId} · ${intake.customer.name} · ${intake.policy.id} severity ${intake.severity}`,
+      staticDetails: intake.problem.description.slice(0, 500),
+    });
+    let created: boolean;
+    let state: HotlineCase;
+    try {
+      ({ created, state } = await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: startOperation }));
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      created = false;
+      state = await handleOf(caseId).query(caseStateQuery);
+    }
+    res.status(created ? 201 : 200).location(`/cases/${encodeURIComponent(caseId)}`).json(view(state));
+  });
+
+  router.get('/:caseId', async (req, res) => {
+    const { caseId } = caseIdParams.parse(req.params);
+    res.json(view(await handleOf(caseId).query(caseStateQuery)));
+  });
+
+  for (const type of Object.keys(actionBodies) as HotlineActionType[]) {
+    router.post(`/:caseId/${type}`, async (req, res) => {
+      const { caseId } = caseIdParams.parse(req.params);
+      const payload = actionBodies[type].parse(req.body);
+      const updateId = idempotencyKey.parse(req.get('Idempotency-Key'));
+      const handle = handleOf(caseId);
+      try {
+        const state = await handle.executeUpdate(hotlineUpdates[type] as typeof hotlineUpdates.respond, { args: [payload as never], updateId });
+        res.json(view(state));
+      } catch (error) {
+        throw await explainClosed(error, handle);
+      }
+    });
+  }
+
+  router.get('/:caseId/call-backs/:solutionNumber', async (req, res) => {
+    const { caseId, solutionNumber } = callBackParams.parse(req.params);
+    res.json(await client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber)).query(callBackStateQuery));
+  });
+
+  router.post('/:caseId/call-backs/:solutionNumber/survey', async (req, res) => {
+    const { caseId, solutionNumber } = callBackParams.parse(req.params);
+    const survey = surveyBody.parse(req.body);
+    const handle = client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber));
+    try {
+      res.json(await handle.executeUpdate(recordSurveyUpdate, { args: [survey], updateId: idempotencyKey.parse(req.get('Idempotency-Key')) }));
+    } catch (error) {
+      throw await explainClosed(error, handle);
+    }
+  });
+
+  return router;
+}
+
+/** An update to a finished run fails as "not found": say it is closed when the run exists. */
+async function explainClosed(error: unknown, handle: { describe(): Promise<{ status: { name: string } }> }): Promise<unknown> {
+  if (!(error instanceof WorkflowNotFoundError)) return error;
+  try {
+    const description = await handle.describe();
+    return new HttpError(409, 'InvalidState', `The case is no longer open (${description.status.name.toLowerCase()})`);
+  } catch {
+    return error;
+  }
+}

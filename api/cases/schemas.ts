@@ -1,0 +1,96 @@
+/** Request schemas of the hotline case routes: the only definition of each request. */
+import { z } from 'zod';
+import { PROBLEM_TYPES } from '../../domain/entitlement';
+import { DEFAULT_TIME_ZONE, PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
+import { isValidTimeZone } from '../../domain/time-zone';
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-"');
+const isoDate = z.iso.date();
+const actor = z.string().trim().min(1).max(100);
+
+/** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
+const FUTURE_TOLERANCE_MS = 5_000;
+
+const servicePeriod = z
+  .object({ kind: z.enum(['free', 'paid']), start: isoDate, end: isoDate })
+  .refine((period) => period.start <= period.end, { message: 'A service period cannot end before it starts', path: ['end'] });
+
+export const createCaseBody = z
+  .object({
+    caseId: identifier.optional(),
+    customer: z.object({
+      id: identifier,
+      name: z.string().trim().min(1).max(200),
+      email: z.email(),
+      phone: z.string().trim().min(3).max(40).optional(),
+    }),
+    problem: z.object({
+      description: z.string().trim().min(1).max(5000),
+      type: z.enum(PROBLEM_TYPES as [string, ...string[]]),
+      softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
+      environment: z.string().trim().min(1).max(1000),
+    }),
+    preset: z.enum(PRESET_IDS).default('000'),
+    severity: z.string().min(1).max(40),
+    timeZone: z.string().refine(isValidTimeZone, 'Not an IANA time zone').default(DEFAULT_TIME_ZONE),
+    reportedAt: z.iso
+      .datetime({ offset: true })
+      .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')
+      .optional(),
+    servicePeriods: z.array(servicePeriod).min(1).max(50),
+    paidWorkRequested: z.boolean().default(false),
+    openedBy: actor,
+    closing: z
+      .object({
+        autoCloseAfterMonths: z.number().int().min(1).max(12),
+        reopenWithinMonths: z.number().int().min(1).max(12),
+        callBackSampleRate: z.number().min(0).max(1),
+        callBackWithinHours: z.number().positive().max(720),
+      })
+      .partial()
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    const levels = presetPolicy(body.preset).levels.map((level) => level.id);
+    if (!levels.includes(body.severity)) {
+      ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${body.preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
+    }
+    const sorted = [...body.servicePeriods].sort((a, b) => (a.start < b.start ? -1 : 1));
+    sorted.slice(1).forEach((period, index) => {
+      if (period.start <= sorted[index].end) {
+        ctx.addIssue({ code: 'custom', path: ['servicePeriods'], message: `Service periods overlap: ${sorted[index].start}–${sorted[index].end} and ${period.start}–${period.end}` });
+      }
+    });
+  });
+
+export type CreateCaseBody = z.infer<typeof createCaseBody>;
+
+export const caseIdParams = z.object({ caseId: identifier });
+
+const note = z.string().trim().max(2000).optional();
+const text = z.string().trim().min(1).max(5000);
+
+/** One body schema per action route; the route name is the action's API name. */
+export const actionBodies = {
+  respond: z.object({ by: actor, note }),
+  'provide-solution': z.object({ by: actor, solution: text }),
+  confirm: z.object({ by: actor, note }),
+  reject: z.object({ by: actor, reason: text }),
+  reopen: z.object({ by: actor, reason: text }),
+  'change-severity': z.object({ by: actor, severity: z.string().min(1).max(40), reason: note }),
+  pause: z.object({ by: actor, reason: text }),
+  resume: z.object({ by: actor, note }),
+  transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
+} as const;
+
+export const surveyBody = z.object({
+  by: actor,
+  speed: z.number().int().min(1).max(5),
+  quality: z.number().int().min(1).max(5),
+  comment: note,
+});
+
+export const callBackParams = z.object({ caseId: identifier, solutionNumber: z.coerce.number().int().min(1).max(10_000) });
+
+/** Idempotency-Key header: becomes the update id, which Temporal deduplicates per run. */
+export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional();

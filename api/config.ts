@@ -1,0 +1,15 @@
+/** API configuration, parsed once at start-up; a bad variable stops the API with its name. */
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  AFTERCARE_TASK_QUEUE: z.string().min(1).default('aftercare'),
+});
+
+export function parseApiConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid API configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return { port: parsed.data.PORT, taskQueue: parsed.data.AFTERCARE_TASK_QUEUE };
+}

@@ -1,0 +1,46 @@
+/**
+ * Service entitlement at intake (domain.md §5): a request inside a service period is covered;
+ * outside it is refused with the reason, or taken as paid work when the request asks for that.
+ * Software defects are always accepted (002: defects fixed free for life).
+ */
+export type ProblemType = 'bug' | 'data' | 'requirement' | 'environment' | 'operation';
+export const PROBLEM_TYPES: readonly ProblemType[] = ['bug', 'data', 'requirement', 'environment', 'operation'];
+
+export interface ServicePeriod {
+  kind: 'free' | 'paid';
+  /** First and last local date covered (YYYY-MM-DD, inclusive). */
+  start: string;
+  end: string;
+}
+
+export type EntitlementDecision =
+  | { decision: 'covered'; reason: string; period?: ServicePeriod }
+  | { decision: 'paid-work'; reason: string }
+  | { decision: 'refused'; reason: string };
+
+export interface EntitlementRequest {
+  servicePeriods: ServicePeriod[];
+  /** Local date of the report in the customer's zone. */
+  reportedOn: string;
+  problemType: ProblemType;
+  paidWorkRequested: boolean;
+}
+
+export function checkEntitlement(request: EntitlementRequest): EntitlementDecision {
+  const period = request.servicePeriods.find((candidate) => candidate.start <= request.reportedOn && request.reportedOn <= candidate.end);
+  if (period) return { decision: 'covered', reason: `Reported on ${request.reportedOn}, inside the ${period.kind} service period ${period.start} to ${period.end}`, period };
+  if (request.problemType === 'bug') return { decision: 'covered', reason: 'Software defects are always accepted' };
+  const latest = [...request.servicePeriods].sort((a, b) => (a.end < b.end ? 1 : -1))[0];
+  const why = latest
+    ? request.reportedOn > latest.end
+      ? `the service period ended on ${latest.end}`
+      : `no service period covers ${request.reportedOn} (the next starts on ${earliestStartAfter(request)})`
+    : 'the customer has no service period';
+  if (request.paidWorkRequested) return { decision: 'paid-work', reason: `Started as paid work: ${why}` };
+  return { decision: 'refused', reason: `Not entitled: ${why}. Ask for paid work to proceed.` };
+}
+
+function earliestStartAfter(request: EntitlementRequest): string {
+  const starts = request.servicePeriods.map((period) => period.start).filter((start) => start > request.reportedOn).sort();
+  return starts[0] ?? 'none';
+}

@@ -1,0 +1,367 @@
+/**
+ * The hotline case as a pure state machine (domain.md §1 hotline, §3 escalation, §4 closing).
+ * The workflow feeds it actions and the passing of time, and carries out what it asks for
+ * (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
+ */
+import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
+import { checkEntitlement } from './entitlement';
+import { ZoneOffsets, addCalendarMonths, localDateOf } from './time-zone';
+import type { MeetingEvent, SlaPolicy } from './sla-policy';
+import { findLevel } from './sla-policy';
+import type { Breach, SlaWindow } from './sla-windows';
+import {
+  PolicyCalendars, clockStartMs, meetWindows, nextDueMs, openWindows, pauseWindows, rearmWindows,
+  reclassifyWindows, recordBreaches, reopenMetWindows, resumeWindows,
+} from './sla-windows';
+
+/** The events a hotline case itself meets; arrival windows belong to on-site visits. */
+export const HOTLINE_EVENTS: readonly MeetingEvent[] = ['response', 'solution'];
+
+export type HotlineStatus = 'open' | 'in-progress' | 'solved' | 'auto-closed' | 'closed';
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  phone?: string;
+}
+
+export interface Problem {
+  description: string;
+  type: ProblemType;
+  softwareVersion: string;
+  environment: string;
+}
+
+export interface ClosingSettings {
+  /** Months after a solution without an answer before the case closes itself (001 §1.11). */
+  autoCloseAfterMonths: number;
+  /** Months after an automatic close during which the customer may reopen. */
+  reopenWithinMonths: number;
+  /** Share of solved cases that get a satisfaction call-back (003: a spot check), 0..1. */
+  callBackSampleRate: number;
+  /** Hours after the solution within which the call-back is due (003: 48 h). */
+  callBackWithinHours: number;
+}
+
+export const DEFAULT_CLOSING: ClosingSettings = {
+  autoCloseAfterMonths: 1,
+  reopenWithinMonths: 1,
+  callBackSampleRate: 1,
+  callBackWithinHours: 48,
+};
+
+export interface HotlineIntake {
+  caseId: string;
+  customer: Customer;
+  problem: Problem;
+  severity: string;
+  /** When the report was received (domain.md §8); never after intake. */
+  reportedAt: string;
+  timeZone: string;
+  policy: SlaPolicy;
+  servicePeriods: ServicePeriod[];
+  paidWorkRequested?: boolean;
+  openedBy: string;
+  closing?: Partial<ClosingSettings>;
+}
+
+export type HotlineAction =
+  | { type: 'respond'; by: string; note?: string }
+  | { type: 'provide-solution'; by: string; solution: string }
+  | { type: 'confirm'; by: string; note?: string }
+  | { type: 'reject'; by: string; reason: string }
+  | { type: 'reopen'; by: string; reason: string }
+  | { type: 'change-severity'; by: string; severity: string; reason?: string }
+  | { type: 'pause'; by: string; reason: string }
+  | { type: 'resume'; by: string; note?: string }
+  | { type: 'transfer'; by: string; to: 'remote' | 'on-site'; situation: string };
+
+export type HotlineActionType = HotlineAction['type'];
+export const HOTLINE_ACTION_TYPES: readonly HotlineActionType[] = [
+  'respond', 'provide-solution', 'confirm', 'reject', 'reopen', 'change-severity', 'pause', 'resume', 'transfer',
+];
+
+export interface AuditEntry {
+  atMs: number;
+  type: string;
+  by: string;
+  details?: string;
+}
+
+export interface Email {
+  key: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface HotlineCase {
+  caseId: string;
+  product: 'hotline';
+  customer: Customer;
+  problem: Problem;
+  timeZone: string;
+  policy: SlaPolicy;
+  severity: string;
+  status: HotlineStatus;
+  paused: boolean;
+  pausedSinceMs: number | null;
+  pauses: { fromMs: number; toMs: number }[];
+  /** 1-based escalation tier (domain.md §3). */
+  tier: number;
+  entitlement: EntitlementDecision;
+  reportedMs: number;
+  intakeMs: number;
+  clockStartMs: number;
+  windows: SlaWindow[];
+  breaches: Breach[];
+  owner: string;
+  solution: { text: string; by: string; atMs: number } | null;
+  solutionCount: number;
+  callBacksDue: number[];
+  autoClosedMs: number | null;
+  closedMs: number | null;
+  closeReason: string | null;
+  closing: ClosingSettings;
+  audit: AuditEntry[];
+  outbox: Email[];
+  warnings: string[];
+}
+
+export class NotEntitledError extends Error {
+  override name = 'NotEntitledError';
+}
+
+export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendars: PolicyCalendars): HotlineCase {
+  const reportedMs = Math.min(Date.parse(intake.reportedAt), nowMs);
+  if (!findLevel(intake.policy, intake.severity)) {
+    throw new Error(`Policy ${intake.policy.id} has no severity "${intake.severity}"`);
+  }
+  const entitlement = checkEntitlement({
+    servicePeriods: intake.servicePeriods,
+    reportedOn: localDateOf(reportedMs, new ZoneOffsets(intake.timeZone)),
+    problemType: intake.problem.type,
+    paidWorkRequested: intake.paidWorkRequested ?? false,
+  });
+  if (entitlement.decision === 'refused') throw new NotEntitledError(entitlement.reason);
+  const start = clockStartMs(intake.policy.clockStart, reportedMs, calendars);
+  return {
+    caseId: intake.caseId,
+    product: 'hotline',
+    customer: intake.customer,
+    problem: intake.problem,
+    timeZone: intake.timeZone,
+    policy: intake.policy,
+    severity: intake.severity,
+    status: 'open',
+    paused: false,
+    pausedSinceMs: null,
+    pauses: [],
+    tier: 1,
+    entitlement,
+    reportedMs,
+    intakeMs: nowMs,
+    clockStartMs: start,
+    windows: openWindows(intake.policy, intake.severity, start, HOTLINE_EVENTS, calendars),
+    breaches: [],
+    owner: intake.openedBy,
+    solution: null,
+    solutionCount: 0,
+    callBacksDue: [],
+    autoClosedMs: null,
+    closedMs: null,
+    closeReason: null,
+    closing: { ...DEFAULT_CLOSING, ...intake.closing },
+    audit: [{ atMs: nowMs, type: 'opened', by: intake.openedBy, details: `${entitlement.decision}: ${entitlement.reason}` }],
+    outbox: [],
+    warnings: [],
+  };
+}
+
+
+/** Why an action cannot be taken now, or null when it can (the update validator's answer). */
+export function refusalOf(state: HotlineCase, action: HotlineAction): { type: string; message: string } | null {
+  const wrongState = (allowed: HotlineStatus[]) =>
+    allowed.includes(state.status) ? null : { type: 'InvalidState', message: `Cannot ${action.type} a case that is ${state.status}` };
+  switch (action.type) {
+    case 'respond':
+      return wrongState(['open']);
+    case 'provide-solution':
+      return wrongState(['open', 'in-progress']);
+    case 'confirm':
+      return wrongState(['solved', 'auto-closed']);
+    case 'reject':
+      return wrongState(['solved']);
+    case 'reopen':
+      return wrongState(['auto-closed']);
+    case 'change-severity':
+      if (!findLevel(state.policy, action.severity)) {
+        return { type: 'UnknownSeverity', message: `Policy ${state.policy.id} has no severity "${action.severity}"; use one of ${state.policy.levels.map((level) => level.id).join(', ')}` };
+      }
+      if (action.severity === state.severity) return { type: 'InvalidState', message: `The case is already at severity ${action.severity}` };
+      return wrongState(['open', 'in-progress']);
+    case 'pause':
+      if (state.paused) return { type: 'InvalidState', message: 'The case is already paused' };
+      return wrongState(['open', 'in-progress']);
+    case 'resume':
+      return state.paused ? null : { type: 'InvalidState', message: 'The case is not paused' };
+    case 'transfer':
+      return wrongState(['open', 'in-progress']) ?? {
+        type: 'TransferUnavailable',
+        message: `Transfer to ${action.to} is not available yet: the ${action.to} product is not in service. Keep the case on the hotline.`,
+      };
+  }
+}
+
+/** Applies an allowed action at `nowMs`. Callers check `refusalOf` first. */
+export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: number, calendars: PolicyCalendars): void {
+  const audit = (type: string, details?: string) => state.audit.push({ atMs: nowMs, type, by: action.by, details });
+  switch (action.type) {
+    case 'respond':
+      meetWindows(state.windows, 'response', nowMs, calendars);
+      state.status = 'in-progress';
+      audit('responded', action.note);
+      return;
+    case 'provide-solution':
+      meetWindows(state.windows, 'response', nowMs, calendars);
+      meetWindows(state.windows, 'solution', nowMs, calendars);
+      endPause(state, nowMs, calendars);
+      state.status = 'solved';
+      state.solution = { text: action.solution, by: action.by, atMs: nowMs };
+      state.solutionCount += 1;
+      if (isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate)) {
+        state.callBacksDue.push(state.solutionCount);
+      }
+      audit('solution-provided', action.solution);
+      return;
+    case 'confirm':
+      close(state, nowMs, 'Confirmed by the customer');
+      audit('confirmed', action.note);
+      return;
+    case 'reject':
+      state.status = 'in-progress';
+      reopenMetWindows(state.windows, 'solution', nowMs, state.paused, calendars);
+      audit('solution-rejected', action.reason);
+      return;
+    case 'reopen':
+      state.status = 'in-progress';
+      state.autoClosedMs = null;
+      rearmWindows(state.windows, state.policy, state.severity, 'solution', nowMs, calendars);
+      audit('reopened', action.reason);
+      return;
+    case 'change-severity': {
+      const from = state.severity;
+      reclassifyWindows(state.windows, {
+        policy: state.policy, fromLevel: from, toLevel: action.severity, atMs: nowMs, clockStartMs: state.clockStartMs,
+        pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS,
+      }, calendars);
+      state.severity = action.severity;
+      audit('severity-changed', `${from} → ${action.severity}${action.reason ? `: ${action.reason}` : ''}`);
+      return;
+    }
+    case 'pause':
+      pauseWindows(state.windows, nowMs, calendars);
+      state.paused = true;
+      state.pausedSinceMs = nowMs;
+      audit('paused', action.reason);
+      return;
+    case 'resume':
+      endPause(state, nowMs, calendars);
+      audit('resumed', action.note);
+      return;
+    case 'transfer':
+      throw new Error('Transfer is refused by refusalOf until the remote and on-site products exist');
+  }
+}
+
+function endPause(state: HotlineCase, nowMs: number, calendars: PolicyCalendars): void {
+  if (!state.paused || state.pausedSinceMs === null) return;
+  state.pauses.push({ fromMs: state.pausedSinceMs, toMs: nowMs });
+  state.paused = false;
+  state.pausedSinceMs = null;
+  if (state.status === 'open' || state.status === 'in-progress') resumeWindows(state.windows, nowMs, calendars);
+}
+
+function close(state: HotlineCase, nowMs: number, reason: string): void {
+  state.status = 'closed';
+  state.closedMs = nowMs;
+  state.closeReason = reason;
+}
+
+/** A stable spot-check draw per case and solution, so replay and re-runs agree (003 §4). */
+export function isSampledForCallBack(caseId: string, solutionNumber: number, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  let hash = 2166136261;
+  for (const char of `${caseId}#${solutionNumber}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) / 2 ** 32 < rate;
+}
+
+function autoCloseDueMs(state: HotlineCase): number | null {
+  if (state.status !== 'solved' || !state.solution) return null;
+  return addCalendarMonths(state.solution.atMs, state.closing.autoCloseAfterMonths, new ZoneOffsets(state.timeZone));
+}
+
+function finalCloseDueMs(state: HotlineCase): number | null {
+  if (state.status !== 'auto-closed' || state.autoClosedMs === null) return null;
+  return addCalendarMonths(state.autoClosedMs, state.closing.reopenWithinMonths, new ZoneOffsets(state.timeZone));
+}
+
+export type DeadlineKind = 'window' | 'auto-close' | 'final-close';
+
+/** The next instant at which time alone changes the case, and why. */
+export function nextDeadline(state: HotlineCase): { atMs: number; kind: DeadlineKind } | null {
+  const candidates: { atMs: number; kind: DeadlineKind }[] = [];
+  if (state.status === 'open' || state.status === 'in-progress') {
+    const due = nextDueMs(state.windows);
+    if (due !== null) candidates.push({ atMs: due, kind: 'window' });
+  }
+  const autoClose = autoCloseDueMs(state);
+  if (autoClose !== null) candidates.push({ atMs: autoClose, kind: 'auto-close' });
+  const finalClose = finalCloseDueMs(state);
+  if (finalClose !== null) candidates.push({ atMs: finalClose, kind: 'final-close' });
+  return candidates.sort((a, b) => a.atMs - b.atMs)[0] ?? null;
+}
+
+/** Applies what the passing of time does by `nowMs`: breaches with escalation, auto-close, final close. */
+export function applyTime(state: HotlineCase, nowMs: number, calendars: PolicyCalendars): void {
+  if (state.status === 'open' || state.status === 'in-progress') {
+    for (const breach of recordBreaches(state.windows, nowMs)) {
+      state.breaches.push(breach);
+      const from = state.tier;
+      state.tier = Math.min(state.tier + 1, state.policy.escalationTiers.length);
+      state.audit.push({ atMs: nowMs, type: 'breached', by: 'system', details: `${breach.window} window (level ${breach.level}) was due ${new Date(breach.dueMs).toISOString()}` });
+      if (state.tier !== from) {
+        state.audit.push({ atMs: nowMs, type: 'escalated', by: 'system', details: `Tier ${from} → ${state.tier}: ${state.policy.escalationTiers[state.tier - 1]}` });
+      }
+    }
+  }
+  const autoClose = autoCloseDueMs(state);
+  if (autoClose !== null && autoClose <= nowMs) {
+    state.status = 'auto-closed';
+    state.autoClosedMs = nowMs;
+    state.audit.push({ atMs: nowMs, type: 'auto-closed', by: 'system', details: `No answer within ${state.closing.autoCloseAfterMonths} month(s) of the solution` });
+    state.outbox.push({
+      key: `hotline-${state.caseId}/auto-close/${state.solutionCount}`,
+      to: state.customer.email,
+      subject: `Case ${state.caseId} closed automatically`,
+      text:
+        `Dear ${state.customer.name},\n\nwe have not heard from you since we provided a solution to case ${state.caseId} ` +
+        `(${state.problem.description}). The case is now closed automatically.\n\n` +
+        `If the problem is not solved, you can reopen the case within ${state.closing.reopenWithinMonths} month(s).\n`,
+    });
+  }
+  const finalClose = finalCloseDueMs(state);
+  if (finalClose !== null && finalClose <= nowMs) {
+    close(state, nowMs, `Not reopened within ${state.closing.reopenWithinMonths} month(s) of the automatic close`);
+    state.audit.push({ atMs: nowMs, type: 'closed', by: 'system', details: state.closeReason ?? undefined });
+  }
+}
+
+export function isBreached(state: HotlineCase): boolean {
+  return state.breaches.length > 0;
+}

@@ -1,0 +1,179 @@
+/**
+ * SLA policies as data (domain.md §2): per severity level, a list of windows, each with its duration
+ * (or range, due at the upper bound), the calendar it counts in and the event that meets it.
+ * The six presets are the source documents' schemes; a contract may carry its own policy.
+ */
+import type { CalendarSpec, TimeRange, Weekday } from './calendar';
+
+/** The case event that meets a window. */
+export type MeetingEvent = 'response' | 'solution' | 'arrival';
+
+export interface WindowSpec {
+  name: string;
+  label: string;
+  /** Lower bound of a range such as 001's "1–12 working hours"; shown, never enforced. */
+  minMinutes?: number;
+  /** The window is due when this much working time has passed. */
+  maxMinutes: number;
+  /** Key into the policy's calendars. */
+  calendar: string;
+  metBy: MeetingEvent;
+}
+
+export interface LevelSpec {
+  id: string;
+  label: string;
+  windows: WindowSpec[];
+}
+
+/**
+ * How a severity change treats the open windows (issue 7 §3):
+ * - `default`: a more severe level restarts them when confirmed (002); a less severe one keeps the
+ *   working time already used (domain.md §2 design).
+ * - `restart`, `carry-elapsed`, `from-report`: always that rule.
+ */
+export type ReclassificationRule = 'default' | 'restart' | 'carry-elapsed' | 'from-report';
+
+/** When the clock starts: at the report, or at the next working instant of a calendar (002). */
+export type ClockStart = { kind: 'reported' } | { kind: 'next-working-instant'; calendar: string };
+
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  /** Most severe first: the order decides what counts as an upgrade. */
+  levels: LevelSpec[];
+  calendars: Record<string, CalendarSpec>;
+  clockStart: ClockStart;
+  /** Escalation tiers, first contact first (domain.md §3). */
+  escalationTiers: string[];
+  reclassification: ReclassificationRule;
+}
+
+export const PRESET_IDS = ['000', '000-application', '001', '002-software', '002-hardware', '004'] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+const ALL_DAYS: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const WORK_DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+function everyDay(days: Weekday[], ranges: TimeRange[], timeZone: string): CalendarSpec {
+  return { timeZone, weekly: Object.fromEntries(days.map((day) => [day, ranges])) };
+}
+
+/** The standard calendars named in domain.md §7, in a given zone. */
+export function standardCalendars(timeZone = DEFAULT_TIME_ZONE): Record<string, CalendarSpec> {
+  return {
+    '24x7': everyDay(ALL_DAYS, [['00:00', '24:00']], timeZone),
+    '5x24': everyDay(WORK_DAYS, [['00:00', '24:00']], timeZone),
+    '5x8': everyDay(WORK_DAYS, [['09:00', '12:00'], ['13:00', '18:00']], timeZone),
+    // 001 has three calendars: hotline 9–12 + 13–18, response clock 8:30–17:30, on-site 9–18.
+    '001-hotline': everyDay(WORK_DAYS, [['09:00', '12:00'], ['13:00', '18:00']], timeZone),
+    '001-response': everyDay(WORK_DAYS, [['08:30', '17:30']], timeZone),
+    '001-onsite': everyDay(WORK_DAYS, [['09:00', '18:00']], timeZone),
+  };
+}
+
+const H = 60;
+
+function window(name: string, label: string, maxMinutes: number, calendar: string, metBy: MeetingEvent, minMinutes?: number): WindowSpec {
+  return minMinutes === undefined ? { name, label, maxMinutes, calendar, metBy } : { name, label, maxMinutes, calendar, metBy, minMinutes };
+}
+
+function pick(calendars: Record<string, CalendarSpec>, ...names: string[]): Record<string, CalendarSpec> {
+  return Object.fromEntries(names.map((name) => [name, calendars[name]]));
+}
+
+/** A preset policy in the given time zone (default Asia/Shanghai). */
+export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPolicy {
+  const calendars = standardCalendars(timeZone);
+  const base = { reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart };
+  switch (id) {
+    case '000': {
+      const level = (n: string, response: number, diagnosis: number): LevelSpec => ({
+        id: n,
+        label: `Fault level ${n}`,
+        windows: [window('response', 'Response', response, '24x7', 'response'), window('diagnosis', 'Diagnosis', diagnosis, '24x7', 'solution')],
+      });
+      return {
+        ...base, id, name: '000 CRM vendor: fault levels (24×7)',
+        levels: [level('1', 30, 4 * H), level('2', 1 * H, 8 * H), level('3', 1 * H, 24 * H)],
+        calendars: pick(calendars, '24x7'),
+        escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
+      };
+    }
+    case '000-application':
+      return {
+        ...base, id, name: '000 CRM vendor: application scale',
+        levels: [
+          { id: 'critical', label: 'Critical application', windows: [window('response', 'Response', 1 * H, '24x7', 'response')] },
+          // "1 working day" = one 8-hour day of the 5×8 calendar.
+          { id: 'other', label: 'Other application', windows: [window('response', 'Response', 8 * H, '5x8', 'response')] },
+        ],
+        calendars: pick(calendars, '24x7', '5x8'),
+        escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
+      };
+    case '001': {
+      const level = (levelId: string, label: string, maxHours: number, minHours?: number): LevelSpec => ({
+        id: levelId, label,
+        windows: [window('response', 'Response', maxHours * H, '001-response', 'response', minHours === undefined ? undefined : minHours * H)],
+      });
+      return {
+        ...base, id, name: '001 OA vendor: response in working hours (8:30–17:30)',
+        levels: [
+          level('L1', 'System down', 1),
+          level('L2', 'Core function damaged', 8),
+          level('L3', 'Part of a function', 12, 1),
+          level('L4', 'Information / consultation', 16, 1),
+          level('non-fault', 'Non-fault (suggestion or change)', 24, 1),
+        ],
+        calendars: pick(calendars, '001-response'),
+        escalationTiers: ['Local service specialist', 'Dedicated maintenance team', 'Product and technical experts'],
+      };
+    }
+    case '002-software':
+      return {
+        ...base, id, name: '002 integrator: software (C worst)',
+        // Clocks start at the first working time after the request, then count elapsed hours.
+        clockStart: { kind: 'next-working-instant', calendar: '5x8' },
+        levels: [
+          { id: 'C', label: 'System-level problem', windows: [window('remote-start', 'Remote work started', 12 * H, '24x7', 'response')] },
+          { id: 'B', label: 'Complex operational problem', windows: [window('resolution', 'Solved remotely', 24 * H, '24x7', 'solution')] },
+          { id: 'A', label: 'Operational problem', windows: [window('resolution', 'Solved remotely', 12 * H, '24x7', 'solution')] },
+        ],
+        calendars: pick(calendars, '24x7', '5x8'),
+        escalationTiers: ['Engineer', 'Direct supervisor'],
+      };
+    case '002-hardware':
+      return {
+        ...base, id, name: '002 integrator: hardware (A worst)',
+        levels: [
+          { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
+          { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '5x24', 'arrival')] },
+          { id: 'C', label: 'Minor', windows: [window('response', 'Reply', 2 * H, '5x8', 'response'), window('arrival', 'On site', 72 * H, '5x8', 'arrival')] },
+          { id: 'D', label: 'Normal (periodic maintenance)', windows: [] },
+        ],
+        calendars: pick(calendars, '24x7', '5x24', '5x8'),
+        escalationTiers: ['Engineer', 'Direct supervisor'],
+      };
+    case '004':
+      return {
+        ...base, id, name: '004 outsourcing: 7×24',
+        levels: [
+          { id: 'standard', label: 'Standard', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 2 * H, '24x7', 'solution')] },
+          { id: 'complex', label: 'Complex', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 24 * H, '24x7', 'solution')] },
+        ],
+        calendars: pick(calendars, '24x7'),
+        escalationTiers: ['Hotline', 'Service consultant', 'Headquarters / development team'],
+      };
+  }
+}
+
+export function findLevel(policy: SlaPolicy, levelId: string): LevelSpec | undefined {
+  return policy.levels.find((level) => level.id === levelId);
+}
+
+/** Negative when `a` is more severe than `b`. */
+export function compareSeverity(policy: SlaPolicy, a: string, b: string): number {
+  const ids = policy.levels.map((level) => level.id);
+  return ids.indexOf(a) - ids.indexOf(b);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts the whole system: Temporal dev server (SQLite file + Web UI), the worker and the API.
+# With TEMPORAL_ADDRESS set, connects to that cluster instead and starts no dev server.
+# Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/search-attributes.sh
+bash scripts/ensure-deps.sh
+
+export TZ=UTC  # workers compute in explicit zones; a host TZ must never leak into workflow code
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+  cli=$(bash scripts/ensure-temporal-cli.sh)
+  mkdir -p .data
+  port="${TEMPORAL_PORT:-7233}"
+  ui_port="${TEMPORAL_UI_PORT:-8233}"
+  "$cli" server start-dev \
+    --db-filename .data/temporal.db \
+    --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
+    --port "$port" --ui-port "$ui_port" --ip 127.0.0.1 \
+    --log-level warn \
+    "${AFTERCARE_SEARCH_ATTRIBUTES[@]}" &
+  pids+=($!)
+  export TEMPORAL_ADDRESS="127.0.0.1:$port"
+  for _ in $(seq 1 60); do
+    if "$cli" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then break; fi
+    sleep 1
+  done
+  echo "Temporal dev server on $TEMPORAL_ADDRESS, Web UI on http://localhost:$ui_port"
+fi
+
+npx tsx worker/build-bundle.ts dist/workflow-bundle.js
+AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" npx tsx worker/index.ts &
+pids+=($!)
+npx tsx api/index.ts &
+pids+=($!)
+wait -n "${pids[@]}"

@@ -1,0 +1,59 @@
+/**
+ * Real Temporal servers for tests: the Java time-skipping test server and the CLI dev server,
+ * both obtained by scripts/ensure-*.sh (paths in TEMPORAL_TEST_SERVER / TEMPORAL_CLI).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function binary(envVar: 'TEMPORAL_TEST_SERVER' | 'TEMPORAL_CLI', script: string): string {
+  return process.env[envVar] ?? execFileSync('bash', [path.join(ROOT, 'scripts', script)], { encoding: 'utf8' }).trim();
+}
+
+const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binary('TEMPORAL_TEST_SERVER', 'ensure-test-server.sh') } },
+  });
+  // The test server knows only its own attributes; a workflow upserting an unknown one hangs.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => [name, INDEXED_TYPE[type]])),
+  });
+  return env;
+}
+
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binary('TEMPORAL_CLI', 'ensure-temporal-cli.sh') },
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log() {}, trace() {}, debug() {}, info() {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

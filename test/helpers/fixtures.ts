@@ -1,0 +1,26 @@
+import type { HotlineIntake } from '../../domain/hotline-case';
+import { presetPolicy, type PresetId } from '../../domain/sla-policy';
+
+let counter = 0;
+/** Unique per test run: a workflow id is never reused across tests. */
+export function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+export function hotlineIntake(overrides: Partial<HotlineIntake> & { preset?: PresetId } = {}): HotlineIntake {
+  const { preset = '000', ...rest } = overrides;
+  const timeZone = rest.timeZone ?? 'Asia/Shanghai';
+  return {
+    caseId: uniqueId('case'),
+    customer: { id: 'cust-1', name: 'Acme Ltd', email: 'it@acme.example' },
+    problem: { description: 'Reports page fails to load', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7, Oracle 19c' },
+    severity: '1',
+    reportedAt: new Date().toISOString(),
+    timeZone,
+    policy: presetPolicy(preset, timeZone),
+    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
+    openedBy: 'agent-li',
+    ...rest,
+  };
+}

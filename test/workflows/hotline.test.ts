@@ -1,0 +1,229 @@
+/**
+ * Hotline case on the Java time-skipping test server: a month passes in a moment.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
+import { callBackWorkflowId } from '../../domain/products';
+import { hotlineWorkflow, satisfactionCallBackWorkflow } from '../../workflows';
+import { caseStateQuery, hotlineSignals, hotlineUpdates } from '../../workflows/messages';
+import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
+import { createTimeSkippingEnv, workflowBundle } from '../helpers/environments';
+import { hotlineIntake, uniqueId } from '../helpers/fixtures';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueId('hotline-tq');
+const outbox = mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-'));
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outbox }, from: 'aftercare@test' } }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function start(intake: HotlineIntake) {
+  return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue, args: [{ intake }] });
+}
+
+async function stateOf(handle: Awaited<ReturnType<typeof start>>): Promise<HotlineCase> {
+  return handle.query(caseStateQuery);
+}
+
+function windowNamed(state: HotlineCase, name: string) {
+  const window = state.windows.find((candidate) => candidate.name === name && !candidate.superseded);
+  if (!window) throw new Error(`no live window ${name}`);
+  return window;
+}
+
+test('arms the response and diagnosis windows of preset 000 level 1 at the report (30 min / 4 h, 24×7)', async () => {
+  const handle = await start(hotlineIntake({ preset: '000', severity: '1' }));
+  const state = await stateOf(handle);
+  expect(windowNamed(state, 'response').dueMs).toBe(state.reportedMs + 30 * MINUTE);
+  expect(windowNamed(state, 'diagnosis').dueMs).toBe(state.reportedMs + 4 * HOUR);
+  expect(state.status).toBe('open');
+  expect(state.entitlement.decision).toBe('covered');
+});
+
+test('records a response breach at its due instant and escalates to tier 2', async () => {
+  const handle = await start(hotlineIntake({ preset: '000', severity: '1' }));
+  await env.sleep(31 * MINUTE);
+  const state = await stateOf(handle);
+  expect(state.breaches).toHaveLength(1);
+  expect(state.breaches[0]).toMatchObject({ window: 'response', level: '1', dueMs: state.reportedMs + 30 * MINUTE });
+  expect(state.breaches[0].recordedMs).toBeGreaterThanOrEqual(state.breaches[0].dueMs);
+  expect(state.tier).toBe(2);
+  expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['breached', 'escalated']));
+});
+
+test('escalates tier 1 → 2 → 3 as the response and restore windows of preset 004 pass unsolved', async () => {
+  const handle = await start(hotlineIntake({ preset: '004', severity: 'standard' }));
+  await env.sleep(31 * MINUTE);
+  expect((await stateOf(handle)).tier).toBe(2);
+  await env.sleep(90 * MINUTE);
+  const state = await stateOf(handle);
+  expect(state.tier).toBe(3);
+  expect(state.breaches.map((breach) => breach.window)).toEqual(['response', 'restore']);
+  expect(state.breaches[1].dueMs).toBe(state.reportedMs + 2 * HOUR);
+});
+
+test('a response before the due instant meets the window and records no breach', async () => {
+  const handle = await start(hotlineIntake({ preset: '000', severity: '1' }));
+  await env.sleep(10 * MINUTE);
+  const state = await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by: 'engineer-wang' }] });
+  expect(state.status).toBe('in-progress');
+  expect(windowNamed(state, 'response').metMs).not.toBeNull();
+  await env.sleep(30 * MINUTE);
+  expect((await stateOf(handle)).breaches).toEqual([]);
+});
+
+test('a pause while waiting on the customer stops the clock; resume continues with the time left', async () => {
+  const handle = await start(hotlineIntake({ preset: '004', severity: 'standard' }));
+  await env.sleep(10 * MINUTE);
+  await handle.executeUpdate(hotlineUpdates.pause, { args: [{ by: 'engineer-wang', reason: 'Awaiting database upload' }] });
+  await env.sleep(3 * HOUR);
+  const paused = await stateOf(handle);
+  expect(paused.breaches).toEqual([]);
+  expect(windowNamed(paused, 'response').dueMs).toBeNull();
+  const resumed = await handle.executeUpdate(hotlineUpdates.resume, { args: [{ by: 'customer' }] });
+  const response = windowNamed(resumed, 'response');
+  expect(response.consumedMs).toBeGreaterThanOrEqual(10 * MINUTE);
+  expect(response.dueMs! - response.runningSinceMs!).toBe(30 * MINUTE - response.consumedMs);
+  expect(resumed.pauses).toHaveLength(1);
+});
+
+test('an upgrade restarts the open windows at the moment of reclassification (002 rule)', async () => {
+  const handle = await start(hotlineIntake({ preset: '000', severity: '3' }));
+  await env.sleep(40 * MINUTE);
+  const state = await handle.executeUpdate(hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: '1' }] });
+  const response = windowNamed(state, 'response');
+  expect(state.severity).toBe('1');
+  expect(response.level).toBe('1');
+  expect(response.dueMs).toBe(response.runningSinceMs! + 30 * MINUTE);
+  expect(response.runningSinceMs).toBeGreaterThanOrEqual(state.reportedMs + 40 * MINUTE);
+  expect(state.breaches).toEqual([]);
+});
+
+test('rejects actions the state does not allow, synchronously and without touching the case', async () => {
+  const handle = await start(hotlineIntake());
+  const before = await stateOf(handle);
+  const failure = await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] }).catch((error) => error);
+  expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((failure.cause as ApplicationFailure).type).toBe('InvalidState');
+  const after = await stateOf(handle);
+  expect(after.audit).toEqual(before.audit);
+});
+
+test('refuses a transfer with a clear error until the remote and on-site products exist', async () => {
+  const handle = await start(hotlineIntake());
+  const failure = await handle
+    .executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails' }] })
+    .catch((error) => error);
+  expect((failure.cause as ApplicationFailure).type).toBe('TransferUnavailable');
+  expect((failure.cause as ApplicationFailure).message).toMatch(/on-site/);
+});
+
+test('a signal in the wrong state is kept on the record as ignored', async () => {
+  const handle = await start(hotlineIntake());
+  await handle.signal(hotlineSignals.reopen, { by: 'customer', reason: 'still broken' });
+  const state = await stateOf(handle);
+  expect(state.status).toBe('open');
+  expect(state.audit.at(-1)).toMatchObject({ type: 'ignored', by: 'customer' });
+});
+
+test('confirmation closes the case at once; the call-back is due within 48 h and records the survey', async () => {
+  const intake = hotlineIntake();
+  const handle = await start(intake);
+  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Rebuilt the report index' }] });
+  await handle.signal(hotlineSignals.confirm, { by: 'customer' });
+  const result = await handle.result();
+  expect(result.status).toBe('closed');
+  expect(result.closeReason).toBe('Confirmed by the customer');
+
+  const callBack = env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
+  const due = await callBack.query(callBackStateQuery);
+  expect(due.status).toBe('due');
+  expect(due.dueMs - due.dueMs % 1000).toBeGreaterThan(Date.parse(intake.reportedAt));
+  const done = await callBack.executeUpdate(recordSurveyUpdate, { args: [{ by: 'manager-zhao', speed: 5, quality: 4 }] });
+  expect(done.status).toBe('done');
+  expect((await callBack.result()).survey).toMatchObject({ speed: 5, quality: 4 });
+});
+
+test('a call-back not made within 48 h is recorded as missed', async () => {
+  const intake = hotlineIntake();
+  const handle = await start(intake);
+  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
+  const callBack = env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
+  const result = await callBack.result();
+  expect(result.status).toBe('missed');
+  expect(result.missedMs! - result.dueMs).toBeGreaterThanOrEqual(0);
+  expect(result.dueMs - (await stateOf(handle)).solution!.atMs).toBe(48 * HOUR);
+});
+
+test('auto-closes one month after the solution when the customer is silent, and e-mails the customer', async () => {
+  const intake = hotlineIntake();
+  const handle = await start(intake);
+  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
+  await env.sleep('32 days');
+  const state = await stateOf(handle);
+  expect(state.status).toBe('auto-closed');
+  expect(state.audit.map((entry) => entry.type)).toContain('email-sent');
+  const mail = readdirSync(outbox).find((file) => file.includes(intake.caseId));
+  expect(mail).toBeDefined();
+  const text = readFileSync(path.join(outbox, mail!), 'utf8');
+  expect(text).toContain('To: it@acme.example');
+  expect(text).toContain(`Subject: Case ${intake.caseId} closed automatically`);
+});
+
+test('a reopen within a month of the automatic close puts the case back in progress with a fresh window', async () => {
+  const handle = await start(hotlineIntake());
+  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
+  await env.sleep('32 days');
+  const reopened = await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'It failed again' }] });
+  expect(reopened.status).toBe('in-progress');
+  const diagnosis = windowNamed(reopened, 'diagnosis');
+  expect(diagnosis.metMs).toBeNull();
+  expect(diagnosis.dueMs! - diagnosis.runningSinceMs!).toBe(4 * HOUR);
+});
+
+test('finally closes when not reopened within a month of the automatic close', async () => {
+  const handle = await start(hotlineIntake());
+  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
+  const result = await handle.result();
+  expect(result.status).toBe('closed');
+  expect(result.closeReason).toMatch(/Not reopened within 1 month/);
+  const late = await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'again' }] }).catch((error) => error);
+  expect(late).toBeInstanceOf(Error);
+});
+
+test('a case outside every service period is refused with the reason (not entitled)', async () => {
+  const intake = hotlineIntake({
+    problem: { description: 'How do I export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
+    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }],
+  });
+  const handle = await start(intake);
+  const failure = await handle.result().catch((error) => error);
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  expect((failure.cause as ApplicationFailure).type).toBe('NotEntitled');
+  expect((failure.cause as ApplicationFailure).message).toContain('2021-01-01');
+});

@@ -1,0 +1,39 @@
+/** Worker configuration, parsed once at start-up; a bad variable stops the worker with its name. */
+import path from 'node:path';
+import { z } from 'zod';
+import type { MailTransportConfig } from '../activities/notify';
+
+const envSchema = z.object({
+  AFTERCARE_TASK_QUEUE: z.string().min(1).default('aftercare'),
+  AFTERCARE_OUTBOX_DIR: z.string().min(1).default(path.resolve('outbox')),
+  AFTERCARE_SMTP_URL: z.url().optional(),
+  AFTERCARE_MAIL_FROM: z.string().min(3).default('Aftercare <aftercare@localhost>'),
+  // About 1 MB of worker memory per cached run (reuseV8Context): this bounds RSS, not the open cases.
+  AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  AFTERCARE_WORKFLOW_BUNDLE: z.string().optional(),
+});
+
+export interface WorkerConfig {
+  taskQueue: string;
+  mail: { transport: MailTransportConfig; from: string };
+  maxCachedWorkflows: number;
+  workflowBundlePath?: string;
+}
+
+export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid worker configuration: ${problems}`);
+  }
+  const vars = parsed.data;
+  return {
+    taskQueue: vars.AFTERCARE_TASK_QUEUE,
+    mail: {
+      transport: vars.AFTERCARE_SMTP_URL ? { kind: 'smtp', url: vars.AFTERCARE_SMTP_URL } : { kind: 'outbox', directory: vars.AFTERCARE_OUTBOX_DIR },
+      from: vars.AFTERCARE_MAIL_FROM,
+    },
+    maxCachedWorkflows: vars.AFTERCARE_MAX_CACHED_WORKFLOWS,
+    workflowBundlePath: vars.AFTERCARE_WORKFLOW_BUNDLE,
+  };
+}

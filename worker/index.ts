@@ -1,0 +1,28 @@
+/** Worker entry point: connects with the SDK's env conventions (TEMPORAL_ADDRESS, namespace, TLS, API key). */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { parseWorkerConfig } from './config';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = parseWorkerConfig();
+  const connect = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(connect.connectionOptions);
+  const worker = await createWorker({
+    connection,
+    namespace: connect.namespace,
+    taskQueue: config.taskQueue,
+    activities: { notification: config.mail },
+    maxCachedWorkflows: config.maxCachedWorkflows,
+    workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
+  });
+  console.log(`Worker polling task queue "${config.taskQueue}" on ${connect.connectionOptions.address ?? 'localhost:7233'}`);
+  // Worker.run() handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+/**
+ * Hotline case (domain.md §1): durable timers enforce the response and diagnosis windows in working
+ * time, actions arrive as signals or updates, and a solved case closes on confirmation or by itself
+ * after a month of silence, reopenable for a month more (§4).
+ */
+import {
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, proxyActivities,
+  setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
+import { HOTLINE_ACTION_TYPES, NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf } from '../domain/hotline-case';
+import { callBackWorkflowId } from '../domain/products';
+import { PolicyCalendars } from '../domain/sla-windows';
+import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
+import type { ActionPayload } from './messages';
+import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
+import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
+
+export interface HotlineWorkflowInput {
+  intake: HotlineIntake;
+  /** State carried across continue-as-new (a case reopened many times). */
+  carried?: HotlineCase;
+}
+
+export interface HotlineResult {
+  caseId: string;
+  status: HotlineCase['status'];
+  closeReason: string | null;
+  breaches: HotlineCase['breaches'];
+}
+
+const { sendEmail } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
+  const calendars = new PolicyCalendars(input.intake.policy);
+  const state = input.carried ?? openCase(input.intake, calendars);
+  let revision = 0;
+  let intakeAcknowledged = input.carried !== undefined;
+
+  const refuse = (action: HotlineAction) => {
+    const refusal = refusalOf(state, action);
+    if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
+  };
+  const act = (action: HotlineAction) => {
+    applyAction(state, action, Date.now(), calendars);
+    revision++;
+  };
+  for (const type of HOTLINE_ACTION_TYPES) {
+    const toAction = (payload: ActionPayload<HotlineActionType>) => ({ ...payload, type }) as HotlineAction;
+    setHandler(hotlineUpdates[type] as typeof hotlineUpdates.respond, (payload) => {
+      act(toAction(payload));
+      return state;
+    }, { validator: (payload) => refuse(toAction(payload)) });
+    setHandler(hotlineSignals[type] as typeof hotlineSignals.respond, (payload) => {
+      const action = toAction(payload);
+      const refusal = refusalOf(state, action);
+      if (refusal) {
+        // A signal cannot be answered: keep the refusal on the record instead of dropping it.
+        state.audit.push({ atMs: Date.now(), type: 'ignored', by: action.by, details: `${action.type}: ${refusal.message}` });
+        revision++;
+        return;
+      }
+      act(action);
+    });
+  }
+  setHandler(caseStateQuery, () => state);
+  setHandler(intakeUpdate, () => {
+    const created = !intakeAcknowledged;
+    intakeAcknowledged = true;
+    return { created, state };
+  });
+
+  const attributes = new SearchAttributeSync();
+  while (state.status !== 'closed') {
+    await carryOutEffects(state);
+    attributes.sync(state);
+    showCurrentDetails(state);
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state });
+    }
+    const seen = revision;
+    const deadline = nextDeadline(state);
+    if (deadline === null) {
+      await condition(() => revision !== seen);
+    } else if (deadline.atMs > Date.now()) {
+      await condition(() => revision !== seen, deadline.atMs - Date.now(), { summary: deadlineSummary(state, deadline.kind, deadline.atMs) });
+    }
+    applyTime(state, Date.now(), calendars);
+  }
+  await carryOutEffects(state);
+  attributes.sync(state);
+  showCurrentDetails(state);
+  await condition(allHandlersFinished);
+  return { caseId: state.caseId, status: state.status, closeReason: state.closeReason, breaches: state.breaches };
+}
+
+function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCase {
+  try {
+    return createHotlineCase(intake, Date.now(), calendars);
+  } catch (error) {
+    if (error instanceof NotEntitledError) throw ApplicationFailure.create({ type: 'NotEntitled', message: error.message, nonRetryable: true });
+    throw ApplicationFailure.create({ type: 'InvalidIntake', message: (error as Error).message, nonRetryable: true });
+  }
+}
+
+/** Sends queued e-mails and starts sampled call-backs; both are recorded on the case. */
+async function carryOutEffects(state: HotlineCase): Promise<void> {
+  while (state.outbox.length > 0) {
+    const email = state.outbox[0];
+    await sendEmail(email);
+    state.outbox.shift();
+    state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
+  }
+  while (state.callBacksDue.length > 0) {
+    const solutionNumber = state.callBacksDue[0];
+    const workflowId = callBackWorkflowId(state.caseId, solutionNumber);
+    await startChild(satisfactionCallBackWorkflow, {
+      workflowId,
+      // The call-back outlives a case the customer confirms at once.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{
+        caseId: state.caseId,
+        customerId: state.customer.id,
+        timeZone: state.timeZone,
+        solutionNumber,
+        solvedAtMs: state.solution?.atMs ?? Date.now(),
+        withinHours: state.closing.callBackWithinHours,
+        engineer: state.solution?.by ?? state.owner,
+      }],
+    });
+    state.callBacksDue.shift();
+    state.audit.push({ atMs: Date.now(), type: 'call-back-scheduled', by: 'system', details: workflowId });
+  }
+}

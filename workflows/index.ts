@@ -1,0 +1,2 @@
+export { hotlineWorkflow } from './hotline';
+export { satisfactionCallBackWorkflow } from './satisfaction-call-back';
