@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import './quiet-runtime';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -57,3 +59,30 @@ const quietLogger = {
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
+
+export interface RunningWorker {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  /** Stops the worker, then the server. */
+  stop(): Promise<void>;
+}
+
+/** A worker with the real activities (e-mail into `outboxDirectory`) on the given server. */
+export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, outboxDirectory: string): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outboxDirectory }, from: 'aftercare@test' } }),
+  });
+  const running = worker.run();
+  return {
+    env,
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}

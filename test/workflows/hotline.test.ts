@@ -7,48 +7,51 @@ import path from 'node:path';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
 import { callBackWorkflowId } from '../../domain/products';
-import { hotlineWorkflow, satisfactionCallBackWorkflow } from '../../workflows';
+import { hotlineWorkflow } from '../../workflows';
 import { caseStateQuery, hotlineSignals, hotlineUpdates } from '../../workflows/messages';
-import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/environments';
+import { type RunningWorker, createTimeSkippingEnv, startWorker } from '../helpers/environments';
 import { hotlineIntake, uniqueId } from '../helpers/fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = uniqueId('hotline-tq');
 const outbox = mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-'));
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outbox }, from: 'aftercare@test' } }),
-  });
-  running = worker.run();
+  worker = await startWorker(env, taskQueue, outbox);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+afterAll(() => worker?.stop());
 
+const startedIds: string[] = [];
+
+/** Starts a case reported "now" on the server's clock, which earlier sleeps have moved ahead. */
 async function start(intake: HotlineIntake) {
-  return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue, args: [{ intake }] });
+  startedIds.push(`hotline-${intake.caseId}`, callBackWorkflowId(intake.caseId, 1));
+  const reported = { ...intake, reportedAt: new Date(await env.currentTimeMs()).toISOString() };
+  return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue, args: [{ intake: reported }] });
 }
+
+// Every open case keeps timers; left running they make later tests skip through all of them.
+afterEach(async () => {
+  const ids = startedIds.splice(0);
+  await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+});
 
 async function stateOf(handle: Awaited<ReturnType<typeof start>>): Promise<HotlineCase> {
   return handle.query(caseStateQuery);
 }
+
+/**
+ * Call-backs are covered in satisfaction-call-back.test.ts, one server each: the Java test server
+ * stops skipping time once a parent that started a child has closed (sdk-java#1618).
+ */
+const withoutCallBack = { closing: { callBackSampleRate: 0 } };
 
 function windowNamed(state: HotlineCase, name: string) {
   const window = state.windows.find((candidate) => candidate.name === name && !candidate.superseded);
@@ -151,37 +154,8 @@ test('a signal in the wrong state is kept on the record as ignored', async () =>
   expect(state.audit.at(-1)).toMatchObject({ type: 'ignored', by: 'customer' });
 });
 
-test('confirmation closes the case at once; the call-back is due within 48 h and records the survey', async () => {
-  const intake = hotlineIntake();
-  const handle = await start(intake);
-  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Rebuilt the report index' }] });
-  await handle.signal(hotlineSignals.confirm, { by: 'customer' });
-  const result = await handle.result();
-  expect(result.status).toBe('closed');
-  expect(result.closeReason).toBe('Confirmed by the customer');
-
-  const callBack = env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
-  const due = await callBack.query(callBackStateQuery);
-  expect(due.status).toBe('due');
-  expect(due.dueMs - due.dueMs % 1000).toBeGreaterThan(Date.parse(intake.reportedAt));
-  const done = await callBack.executeUpdate(recordSurveyUpdate, { args: [{ by: 'manager-zhao', speed: 5, quality: 4 }] });
-  expect(done.status).toBe('done');
-  expect((await callBack.result()).survey).toMatchObject({ speed: 5, quality: 4 });
-});
-
-test('a call-back not made within 48 h is recorded as missed', async () => {
-  const intake = hotlineIntake();
-  const handle = await start(intake);
-  await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
-  const callBack = env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
-  const result = await callBack.result();
-  expect(result.status).toBe('missed');
-  expect(result.missedMs! - result.dueMs).toBeGreaterThanOrEqual(0);
-  expect(result.dueMs - (await stateOf(handle)).solution!.atMs).toBe(48 * HOUR);
-});
-
 test('auto-closes one month after the solution when the customer is silent, and e-mails the customer', async () => {
-  const intake = hotlineIntake();
+  const intake = hotlineIntake(withoutCallBack);
   const handle = await start(intake);
   await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
   await env.sleep('32 days');
@@ -196,7 +170,7 @@ test('auto-closes one month after the solution when the customer is silent, and 
 });
 
 test('a reopen within a month of the automatic close puts the case back in progress with a fresh window', async () => {
-  const handle = await start(hotlineIntake());
+  const handle = await start(hotlineIntake(withoutCallBack));
   await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
   await env.sleep('32 days');
   const reopened = await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'It failed again' }] });
@@ -207,7 +181,7 @@ test('a reopen within a month of the automatic close puts the case back in progr
 });
 
 test('finally closes when not reopened within a month of the automatic close', async () => {
-  const handle = await start(hotlineIntake());
+  const handle = await start(hotlineIntake(withoutCallBack));
   await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
   const result = await handle.result();
   expect(result.status).toBe('closed');
