@@ -1,0 +1,194 @@
+/**
+ * The hotline API over real HTTP, against a real worker on the Temporal CLI dev server.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { apiConnection } from '../../api/temporal-connection';
+import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
+import { uniqueId } from '../helpers/fixtures';
+import { type RunningApi, request, startApi } from '../helpers/http';
+
+let worker: RunningWorker;
+let api: RunningApi;
+
+beforeAll(async () => {
+  worker = await startWorker(await createDevServerEnv(), uniqueId('api-tq'), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
+  api = await startApi(worker.env.client, worker.taskQueue);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await worker?.stop();
+});
+
+function caseBody(overrides: Record<string, unknown> = {}) {
+  return {
+    caseId: uniqueId('api-case'),
+    customer: { id: 'cust-api', name: 'Acme Ltd', email: 'it@acme.example' },
+    problem: { description: 'Nightly export stops at 3%', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7' },
+    preset: '000',
+    severity: '2',
+    servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }],
+    openedBy: 'agent-li',
+    ...overrides,
+  };
+}
+
+const post = (route: string, body?: unknown, headers?: Record<string, string>) => request(api.baseUrl, 'POST', route, body, headers);
+const get = (route: string) => request(api.baseUrl, 'GET', route);
+
+/** How many runs the server holds for a case id: proves a refused request started nothing. */
+async function runsOf(caseId: string): Promise<number> {
+  let count = 0;
+  for await (const _ of worker.env.client.workflow.list({ query: `WorkflowId = 'hotline-${caseId}'` })) count++;
+  return count;
+}
+
+describe('POST /cases', () => {
+  test('starts a case with its first windows armed, and the same id again returns that case', async () => {
+    const body = caseBody();
+    const created = await post('/cases', body);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/cases/${body.caseId}`);
+    expect(created.body).toMatchObject({ caseId: body.caseId, status: 'open', severity: '2', policy: { id: '000' } });
+    const response = created.body.windows.find((window: { name: string }) => window.name === 'response');
+    expect(response).toMatchObject({ status: 'running', level: '2' });
+    // Level 2 of preset 000: response within 1 h (24×7), shown with the customer's offset (+08:00).
+    expect(Date.parse(response.dueAt) - Date.parse(created.body.reportedAt)).toBe(3_600_000);
+    expect(response.dueAt).toMatch(/\+08:00$/);
+
+    const again = await post('/cases', body);
+    expect(again.status).toBe(200);
+    expect(again.body.caseId).toBe(body.caseId);
+    expect(await runsOf(body.caseId)).toBe(1);
+  });
+
+  test('writes the search attributes ops filter on in the Web UI', async () => {
+    const body = caseBody({ severity: '1' });
+    await post('/cases', body);
+    const description = await worker.env.client.workflow.getHandle(`hotline-${body.caseId}`).describe();
+    expect(description.searchAttributes).toMatchObject({
+      Product: ['hotline'],
+      CustomerId: ['cust-api'],
+      Severity: ['1'],
+      CaseStatus: ['open'],
+      Breached: [false],
+      EscalationTier: [1],
+    });
+  });
+
+  test('an unknown severity is a 400 naming the field; nothing is started', async () => {
+    const body = caseBody({ severity: '9' });
+    const refused = await post('/cases', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_request');
+    expect(refused.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['severity'] })]));
+    expect(await runsOf(body.caseId)).toBe(0);
+  });
+
+  test.each([
+    ['a negative window setting', { closing: { callBackWithinHours: -4 } }, ['closing', 'callBackWithinHours']],
+    ['a report in the future', { reportedAt: '2999-01-01T00:00:00+08:00' }, ['reportedAt']],
+    ['overlapping service periods', { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2026-12-31' }, { kind: 'paid', start: '2026-06-01', end: '2027-05-31' }] }, ['servicePeriods']],
+    ['a period ending before it starts', { servicePeriods: [{ kind: 'free', start: '2026-12-31', end: '2026-01-01' }] }, ['servicePeriods', 0, 'end']],
+    ['an unknown preset', { preset: '999' }, ['preset']],
+    ['an invalid time zone', { timeZone: 'Mars/Olympus' }, ['timeZone']],
+  ])('%s is a 400 naming the field', async (_name, overrides, field) => {
+    const body = caseBody(overrides);
+    const refused = await post('/cases', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(field);
+    expect(await runsOf(body.caseId)).toBe(0);
+  });
+
+  test('malformed JSON is a 400, a huge body a 413', async () => {
+    const malformed = await post('/cases', '{"caseId": "x",');
+    expect(malformed).toMatchObject({ status: 400, body: { error: 'malformed_json' } });
+    const huge = await post('/cases', caseBody({ problem: { description: 'x'.repeat(200_000), type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS' } }));
+    expect(huge).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+  });
+
+  test('a case outside every service period is refused with the reason (422), or started as paid work when asked', async () => {
+    const expired = { servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }], problem: { description: 'How to export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' } };
+    const refused = await post('/cases', caseBody(expired));
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ error: 'NotEntitled' });
+    expect(refused.body.message).toContain('2021-01-01');
+    const paid = await post('/cases', caseBody({ ...expired, paidWorkRequested: true }));
+    expect(paid.status).toBe(201);
+    expect(paid.body.entitlement.decision).toBe('paid-work');
+  });
+});
+
+describe('case actions', () => {
+  test('walks a case from report to confirmation; each state refuses what it does not allow with 409', async () => {
+    const { caseId } = caseBody();
+    await post('/cases', caseBody({ caseId }));
+    const early = await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toBe('InvalidState');
+
+    expect((await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' })).body.status).toBe('in-progress');
+    const solved = await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Rebuilt the export index' });
+    expect(solved.status).toBe(200);
+    expect(solved.body.status).toBe('solved');
+    const confirmed = await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+    expect(confirmed.body).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
+
+    const late = await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' });
+    expect(late.status).toBe(409);
+    expect((await get(`/cases/${caseId}`)).body.status).toBe('closed');
+    const callBack = await get(`/cases/${caseId}/call-backs/1`);
+    expect(callBack).toMatchObject({ status: 200, body: { status: 'due', solutionNumber: 1 } });
+  });
+
+  test('the same Idempotency-Key applies an action once', async () => {
+    const { caseId } = caseBody();
+    await post('/cases', caseBody({ caseId }));
+    const headers = { 'Idempotency-Key': 'pause-1' };
+    const first = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, headers);
+    const second = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, headers);
+    expect(first.status).toBe(200);
+    // A second pause would be refused (already paused): the 200 is the first answer, replayed.
+    expect(second.status).toBe(200);
+    expect(second.body.paused).toBe(true);
+    expect(second.body.history.filter((entry: { type: string }) => entry.type === 'paused')).toHaveLength(1);
+    const fresh = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, { 'Idempotency-Key': 'pause-2' });
+    expect(fresh.status).toBe(409);
+  });
+
+  test('an unknown severity change and a transfer are refused with clear errors', async () => {
+    const { caseId } = caseBody();
+    await post('/cases', caseBody({ caseId }));
+    const severity = await post(`/cases/${caseId}/change-severity`, { by: 'engineer-wang', severity: 'urgent' });
+    expect(severity).toMatchObject({ status: 400, body: { error: 'UnknownSeverity' } });
+    const transfer = await post(`/cases/${caseId}/transfer`, { by: 'engineer-wang', to: 'on-site', situation: 'Disk array' });
+    expect(transfer).toMatchObject({ status: 422, body: { error: 'TransferUnavailable' } });
+    const missingField = await post(`/cases/${caseId}/reopen`, { by: 'customer' });
+    expect(missingField.status).toBe(400);
+    expect(missingField.body.issues[0].path).toEqual(['reason']);
+  });
+
+  test('an unknown case is a 404, for reads and for actions', async () => {
+    expect((await get('/cases/no-such-case')).status).toBe(404);
+    expect((await post('/cases/no-such-case/respond', { by: 'engineer-wang' })).status).toBe(404);
+    expect((await get('/nowhere')).status).toBe(404);
+  });
+});
+
+test('answers 503 with a clear message while Temporal is unreachable', async () => {
+  // Port 1 on loopback: nothing listens there.
+  const client = new Client({ connection: apiConnection({ address: '127.0.0.1:1' }) });
+  const unreachable = await startApi(client, 'nowhere');
+  try {
+    const response = await request(unreachable.baseUrl, 'POST', '/cases', caseBody());
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'temporal_unavailable' });
+    expect(response.body.message).toMatch(/unreachable/i);
+  } finally {
+    await unreachable.close();
+    await client.connection.close();
+  }
+});
