@@ -5,14 +5,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 
-export interface EmailMessage {
-  key: string;
-  to: string;
-  subject: string;
-  text: string;
-}
+import { EMAIL_REJECTED, type Email } from '../domain/email';
+
+export { EMAIL_REJECTED };
+export type EmailMessage = Email;
 
 export type MailTransportConfig = { kind: 'smtp'; url: string } | { kind: 'outbox'; directory: string };
 
@@ -31,6 +30,24 @@ function messageIdFor(key: string): string {
   return `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@aftercare>`;
 }
 
+/**
+ * RFC 5321 §4.2.1: a 5yz reply to the envelope or the message is permanent, so retrying the same
+ * e-mail cannot succeed and the workflows' unlimited retry policy would never end. 4yz replies and
+ * connection, TLS or authentication errors stay plain errors: they heal, or ops fix the config.
+ */
+function asPermanentRejection(error: unknown, to: string): ApplicationFailure | undefined {
+  const { code, responseCode, response } = (error ?? {}) as { code?: string; responseCode?: number; response?: string };
+  const rejected = (code === 'EENVELOPE' || code === 'EMESSAGE') && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+  if (!rejected) return undefined;
+  return ApplicationFailure.create({
+    type: EMAIL_REJECTED,
+    message: `The SMTP server rejected the e-mail to ${to}: ${response ?? responseCode}`,
+    nonRetryable: true,
+    details: [{ responseCode, response }],
+    cause: error instanceof Error ? error : undefined,
+  });
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const smtp = deps.transport.kind === 'smtp' ? nodemailer.createTransport(deps.transport.url) : undefined;
   const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
@@ -39,7 +56,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
     async sendEmail(message: EmailMessage): Promise<SentEmail> {
       const mail = { from: deps.from, to: message.to, subject: message.subject, text: message.text, messageId: messageIdFor(message.key) };
       if (smtp) {
-        const info = await smtp.sendMail(mail);
+        const info = await smtp.sendMail(mail).catch((error: unknown) => {
+          throw asPermanentRejection(error, message.to) ?? error;
+        });
         return { messageId: info.messageId, deliveredTo: String(info.response) };
       }
       const { directory } = deps.transport as { directory: string };

@@ -3,6 +3,7 @@
  * The workflow feeds it actions and the passing of time, and carries out what it asks for
  * (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
  */
+import type { Email } from './email';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
 import { checkEntitlement } from './entitlement';
 import { ZoneOffsets, addCalendarMonths, localDateOf } from './time-zone';
@@ -87,13 +88,6 @@ export interface AuditEntry {
   type: string;
   by: string;
   details?: string;
-}
-
-export interface Email {
-  key: string;
-  to: string;
-  subject: string;
-  text: string;
 }
 
 export interface HotlineCase {
@@ -365,3 +359,5 @@ export function applyTime(state: HotlineCase, nowMs: number, calendars: PolicyCa
 export function isBreached(state: HotlineCase): boolean {
   return state.breaches.length > 0;
 }
+
+export type { Email };

@@ -4,10 +4,11 @@
  * after a month of silence, reopenable for a month more (§4).
  */
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, proxyActivities,
+  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, proxyActivities,
   setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { EMAIL_REJECTED } from '../domain/email';
 import type { HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { HOTLINE_ACTION_TYPES, NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf } from '../domain/hotline-case';
 import { callBackWorkflowId } from '../domain/products';
@@ -112,9 +113,15 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
 async function carryOutEffects(state: HotlineCase): Promise<void> {
   while (state.outbox.length > 0) {
     const email = state.outbox[0];
-    await sendEmail(email);
+    try {
+      await sendEmail(email);
+      state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
+    } catch (error) {
+      // Only a permanent rejection ends the retries; the case goes on and the record says why.
+      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
+      state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${error.cause.message}` });
+    }
     state.outbox.shift();
-    state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
   }
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];

@@ -1,0 +1,142 @@
+/**
+ * Re-records the workflow histories that test/replay replays: each scenario runs for real on the
+ * Java time-skipping server (its own server, so months pass in a moment) and its history is written
+ * to test/histories/<scenario>.json in the format `temporal workflow show --output json` writes.
+ *
+ *   npm run record-histories            # all scenarios
+ *   npm run record-histories -- confirmed paused-resumed
+ *
+ * Record after a deliberate workflow change only when old histories cannot matter any more;
+ * otherwise keep the old files (they prove `patched()` keeps them replaying) and add new ones.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { HotlineIntake } from '../domain/hotline-case';
+import { callBackWorkflowId } from '../domain/products';
+import { hotlineWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { hotlineUpdates } from '../workflows/messages';
+import { recordSurveyUpdate } from '../workflows/satisfaction-call-back';
+import { createTimeSkippingEnv, startWorker } from '../test/helpers/environments';
+import { hotlineIntake, uniqueId } from '../test/helpers/fixtures';
+
+const HISTORIES = path.resolve(__dirname, '../test/histories');
+const by = 'engineer-wang';
+const silent = { closing: { callBackSampleRate: 0 } };
+
+interface Run {
+  env: TestWorkflowEnvironment;
+  start(intake: HotlineIntake): Promise<WorkflowHandle<typeof hotlineWorkflow>>;
+  /** Waits for the run to finish (tolerating failure), then saves its history. */
+  save(name: string, handle: WorkflowHandle): Promise<void>;
+}
+
+const scenarios: Record<string, (run: Run) => Promise<void>> = {
+  async confirmed({ env, start, save }) {
+    const intake = hotlineIntake({ preset: '000', severity: '2' });
+    const handle = await start(intake);
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Rebuilt the report index' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-confirmed', handle);
+    const callBack = env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
+    await callBack.executeUpdate(recordSurveyUpdate, { args: [{ by: 'manager-zhao', speed: 5, quality: 4 }] });
+    await save('call-back-done', callBack);
+  },
+  async 'breached-escalated'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '004', severity: 'standard', ...silent }));
+    await env.sleep('31 minutes');
+    await env.sleep('90 minutes');
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Replaced the failed index' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-breached-escalated', handle);
+  },
+  async 'paused-resumed'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '004', severity: 'standard', ...silent }));
+    await env.sleep('10 minutes');
+    await handle.executeUpdate(hotlineUpdates.pause, { args: [{ by, reason: 'Awaiting database upload' }] });
+    await env.sleep('3 hours');
+    await handle.executeUpdate(hotlineUpdates.resume, { args: [{ by: 'customer' }] });
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-paused-resumed', handle);
+  },
+  async 'severity-changed'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '000', severity: '3', ...silent }));
+    await env.sleep('40 minutes');
+    await handle.executeUpdate(hotlineUpdates['change-severity'], { args: [{ by, severity: '1', reason: 'Production down' }] });
+    await handle.signal(hotlineUpdates.respond.name, { by });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Restarted the cluster' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-severity-changed', handle);
+  },
+  async 'auto-closed-reopened'({ env, start, save }) {
+    const handle = await start(hotlineIntake(silent));
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await env.sleep('32 days');
+    await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'It failed again' }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched properly' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-auto-closed-reopened', handle);
+  },
+  async 'finally-closed'({ start, save }) {
+    const handle = await start(hotlineIntake(silent));
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await save('hotline-finally-closed', handle);
+  },
+  async 'call-back-missed'({ env, start, save }) {
+    const intake = hotlineIntake();
+    await start(intake);
+    const handle = await env.client.workflow.getHandle(`hotline-${intake.caseId}`);
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await save('call-back-missed', env.client.workflow.getHandle(callBackWorkflowId(intake.caseId, 1)));
+  },
+  async 'not-entitled'({ start, save }) {
+    const handle = await start(hotlineIntake({
+      problem: { description: 'How do I export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
+      servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }],
+    }));
+    await save('hotline-not-entitled', handle);
+  },
+};
+
+async function record(name: string, scenario: (run: Run) => Promise<void>): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const worker = await startWorker(env, uniqueId(`record-${name}`), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
+  try {
+    await scenario({
+      env,
+      async start(intake) {
+        const reported = { ...intake, reportedAt: new Date(await env.currentTimeMs()).toISOString() };
+        return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue: worker.taskQueue, args: [{ intake: reported }] });
+      },
+      async save(file, handle) {
+        await handle.result().catch(() => undefined);
+        const history = await handle.fetchHistory();
+        writeFileSync(path.join(HISTORIES, `${file}.json`), `${historyToJSON(history)}\n`);
+        console.log(`${file}.json: ${history.events?.length ?? 0} events`);
+      },
+    });
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (wanted.length === 0 || wanted.includes(name)) await record(name, scenario);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

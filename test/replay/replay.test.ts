@@ -1,0 +1,48 @@
+/**
+ * Every history under test/histories (recorded from real runs by `npm run record-histories`) must
+ * replay against today's workflow code: a change that would break running cases fails here.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { workflowBundle } from '../helpers/environments';
+
+const HISTORIES = path.resolve(__dirname, '../histories');
+const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
+
+function histories(names: string[] = files) {
+  return names.map((file) => ({
+    workflowId: path.basename(file, '.json'),
+    history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'))),
+  }));
+}
+
+test('the committed histories cover every hotline outcome and the call-back', () => {
+  expect(files).toEqual(expect.arrayContaining([
+    'hotline-confirmed.json', 'hotline-breached-escalated.json', 'hotline-paused-resumed.json', 'hotline-severity-changed.json',
+    'hotline-auto-closed-reopened.json', 'hotline-finally-closed.json', 'hotline-not-entitled.json',
+    'call-back-done.json', 'call-back-missed.json',
+  ]));
+});
+
+test('every committed history replays against the current workflow code', async () => {
+  const results: { workflowId: string; error?: unknown }[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories())) {
+    results.push({ workflowId: result.workflowId, error: result.error });
+  }
+  expect(results.map((result) => result.workflowId).sort()).toEqual(files.map((file) => path.basename(file, '.json')));
+  expect(results.filter((result) => result.error !== undefined)).toEqual([]);
+});
+
+test('a full hotline lifecycle stays well under the 80-event budget', () => {
+  const sizes = histories(files.filter((file) => file.startsWith('hotline-'))).map(({ workflowId, history }) => ({ workflowId, events: history.events!.length }));
+  expect(sizes.filter((size) => size.events > 80)).toEqual([]);
+});
+
+test('a workflow change without patched() is caught as a determinism violation', async () => {
+  const changed = await bundleWorkflowCode({ workflowsPath: require.resolve('./changed-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  const [confirmed] = histories(['hotline-confirmed.json']);
+  await expect(Worker.runReplayHistory({ workflowBundle: changed }, confirmed.history, confirmed.workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+});
