@@ -11,8 +11,11 @@ export TZ=UTC  # workers compute in explicit zones; a host TZ must never leak in
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # Newest first: the API and the worker drain while the server is still there to answer them.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
 trap stop_all INT TERM EXIT
 
@@ -25,7 +28,7 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
     --db-filename .data/temporal.db \
     --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
     --port "$port" --ui-port "$ui_port" --ip 127.0.0.1 \
-    --log-level warn \
+    --log-level error \
     "${AFTERCARE_SEARCH_ATTRIBUTES[@]}" &
   pids+=($!)
   export TEMPORAL_ADDRESS="127.0.0.1:$port"
@@ -36,9 +39,10 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   echo "Temporal dev server on $TEMPORAL_ADDRESS, Web UI on http://localhost:$ui_port"
 fi
 
-npx tsx worker/build-bundle.ts dist/workflow-bundle.js
-AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" npx tsx worker/index.ts &
+# node itself (not npx): a signal reaches the process that handles it, not a wrapper.
+node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
+AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" node --import tsx worker/index.ts &
 pids+=($!)
-npx tsx api/index.ts &
+node --import tsx api/index.ts &
 pids+=($!)
 wait -n "${pids[@]}"
