@@ -22,6 +22,11 @@ export interface CalendarSpec {
   extraWorkingDays?: string[];
   /** Hours of an extra working day; defaults to Monday's. */
   extraWorkingDayHours?: TimeRange[];
+  /**
+   * The local dates the holiday data covers (inclusive), when the holidays came from maintained
+   * data: past `to`, a day off is unknown, and a case whose window runs there says so.
+   */
+  dataCoverage?: { from: string; to: string };
 }
 
 export class CalendarError extends Error {
