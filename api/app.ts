@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import { casesRouter } from './cases/router';
+import { contractsRouter, customerContractsRouter } from './contracts/router';
 import { HttpError, errorHandler } from './errors';
 
 export interface AppDeps {
@@ -17,6 +18,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
   app.use('/cases', casesRouter(deps));
+  app.use('/contracts', contractsRouter(deps));
+  app.use('/customers', customerContractsRouter(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use(errorHandler);
   return app;

@@ -21,6 +21,7 @@ const FAILURE_STATUS: Record<string, number> = {
   InvalidSurvey: 400,
   TransferUnavailable: 422,
   NotEntitled: 422,
+  InvalidAmendment: 400,
 };
 
 const GRPC_UNAVAILABLE = 14;
@@ -47,7 +48,9 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type ?? 'ApplicationFailure';
     const status = FAILURE_STATUS[type];
-    if (status) return new HttpError(status, type, error.cause.message);
+    // A validator that checked a schema hands its issues over, like a 400 from the API's own zod.
+    const [issues] = (error.cause.details ?? []) as unknown[];
+    if (status) return new HttpError(status, type, error.cause.message, Array.isArray(issues) ? { issues } : undefined);
   }
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new HttpError(504, 'timeout', 'The case did not answer in time; the action may still be applied — retry with the same Idempotency-Key');

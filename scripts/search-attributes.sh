@@ -8,4 +8,5 @@ AFTERCARE_SEARCH_ATTRIBUTES=(
   --search-attribute Breached=Bool
   --search-attribute EscalationTier=Int
   --search-attribute NextDueAt=Datetime
+  --search-attribute ContractId=Keyword
 )

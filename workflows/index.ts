@@ -1,2 +1,4 @@
 export { hotlineWorkflow } from './hotline';
 export { satisfactionCallBackWorkflow } from './satisfaction-call-back';
+export { contractWorkflow } from './contract';
+export { officialDaysWorkflow } from './official-days';

@@ -12,6 +12,8 @@ export const CASE_STATUS = defineSearchAttributeKey('CaseStatus', SearchAttribut
 export const BREACHED = defineSearchAttributeKey('Breached', SearchAttributeType.BOOL);
 export const ESCALATION_TIER = defineSearchAttributeKey('EscalationTier', SearchAttributeType.INT);
 export const NEXT_DUE_AT = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
+/** On a contract and on every case started under it: "which open cases does this amendment concern?" */
+export const CONTRACT_ID = defineSearchAttributeKey('ContractId', SearchAttributeType.KEYWORD);
 
 /** Every key, for registering on a server (`--search-attribute Name=Type`, operator API). */
-export const SEARCH_ATTRIBUTE_KEYS = [PRODUCT, CUSTOMER_ID, SEVERITY, CASE_STATUS, BREACHED, ESCALATION_TIER, NEXT_DUE_AT];
+export const SEARCH_ATTRIBUTE_KEYS = [PRODUCT, CUSTOMER_ID, SEVERITY, CASE_STATUS, BREACHED, ESCALATION_TIER, NEXT_DUE_AT, CONTRACT_ID];

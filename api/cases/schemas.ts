@@ -1,19 +1,13 @@
 /** Request schemas of the hotline case routes: the only definition of each request. */
 import { z } from 'zod';
+import { actor, identifier, servicePeriodsSchema } from '../../domain/contract-schema';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
 import { DEFAULT_TIME_ZONE, PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
-import { isValidTimeZone } from '../../domain/time-zone';
+import { timeZoneSchema } from '../../domain/policy-schema';
 
-const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-"');
-const isoDate = z.iso.date();
-const actor = z.string().trim().min(1).max(100);
 
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
-
-const servicePeriod = z
-  .object({ kind: z.enum(['free', 'paid']), start: isoDate, end: isoDate })
-  .refine((period) => period.start <= period.end, { message: 'A service period cannot end before it starts', path: ['end'] });
 
 export const createCaseBody = z
   .object({
@@ -32,12 +26,12 @@ export const createCaseBody = z
     }),
     preset: z.enum(PRESET_IDS).default('000'),
     severity: z.string().min(1).max(40),
-    timeZone: z.string().refine(isValidTimeZone, 'Not an IANA time zone').default(DEFAULT_TIME_ZONE),
+    timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     reportedAt: z.iso
       .datetime({ offset: true })
       .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')
       .optional(),
-    servicePeriods: z.array(servicePeriod).min(1).max(50),
+    servicePeriods: servicePeriodsSchema,
     paidWorkRequested: z.boolean().default(false),
     openedBy: actor,
     closing: z
@@ -55,12 +49,6 @@ export const createCaseBody = z
     if (!levels.includes(body.severity)) {
       ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${body.preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
     }
-    const sorted = [...body.servicePeriods].sort((a, b) => (a.start < b.start ? -1 : 1));
-    sorted.slice(1).forEach((period, index) => {
-      if (period.start <= sorted[index].end) {
-        ctx.addIssue({ code: 'custom', path: ['servicePeriods'], message: `Service periods overlap: ${sorted[index].start}–${sorted[index].end} and ${period.start}–${period.end}` });
-      }
-    });
   });
 
 export type CreateCaseBody = z.infer<typeof createCaseBody>;

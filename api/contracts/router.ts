@@ -1,0 +1,74 @@
+/** Contract routes: create, read, amend, and a customer's contracts. */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { contractView } from '../../domain/contract-view';
+import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
+import { amendContractUpdate, contractIntakeUpdate, contractStateQuery, type contractWorkflow } from '../../workflows/contract';
+import { HttpError } from '../errors';
+
+export interface ContractsRouterDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional(), by: actor });
+const contractParams = z.object({ contractId: identifier });
+const customerParams = z.object({ customerId: identifier });
+
+export const contractWorkflowId = (contractId: string) => `contract-${contractId}`;
+
+export function contractHandle(client: Client, contractId: string) {
+  return client.workflow.getHandle<typeof contractWorkflow>(contractWorkflowId(contractId));
+}
+
+export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const { contractId = randomUUID(), by, ...terms } = createContractBody.parse(req.body);
+    const start = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
+      workflowId: contractWorkflowId(contractId),
+      taskQueue,
+      args: [{ contractId, terms, createdBy: by }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `Contract ${contractId} · ${terms.customer.name}`,
+    });
+    const { created, state } = await client.workflow.executeUpdateWithStart(contractIntakeUpdate, { startWorkflowOperation: start });
+    // The same id again: fine when it says the same; different terms go through an amendment.
+    if (!created && state.version === 1 && JSON.stringify(state.terms) !== JSON.stringify(terms)) {
+      throw new HttpError(409, 'ContractExists', `Contract ${contractId} exists with other terms; amend it instead`);
+    }
+    res.status(created ? 201 : 200).location(`/contracts/${encodeURIComponent(contractId)}`).json(contractView(state));
+  });
+
+  router.get('/:contractId', async (req, res) => {
+    const { contractId } = contractParams.parse(req.params);
+    res.json(contractView(await contractHandle(client, contractId).query(contractStateQuery)));
+  });
+
+  router.post('/:contractId/amendments', async (req, res) => {
+    const { contractId } = contractParams.parse(req.params);
+    const request = amendmentSchema.parse(req.body);
+    const { amendment, state } = await contractHandle(client, contractId).executeUpdate(amendContractUpdate, { args: [request] });
+    res.json({ amended: amendment.changes.length > 0, contract: contractView(state) });
+  });
+
+  return router;
+}
+
+/** GET /customers/:customerId/contracts: found through the CustomerId search attribute. */
+export function customerContractsRouter({ client }: ContractsRouterDeps): Router {
+  const router = Router();
+  router.get('/:customerId/contracts', async (req, res) => {
+    const { customerId } = customerParams.parse(req.params);
+    const contracts = [];
+    for await (const execution of client.workflow.list({ query: `Product = 'contract' AND CustomerId = '${customerId}'` })) {
+      const state = await contractHandle(client, execution.workflowId.replace(/^contract-/, '')).query(contractStateQuery);
+      contracts.push(contractView(state));
+    }
+    res.json({ customerId, contracts });
+  });
+  return router;
+}

@@ -1,0 +1,72 @@
+/**
+ * Contract terms as validated data: the API parses requests with these schemas and the contract
+ * workflow's update validator runs the same ones, so an amendment is checked once, the same way.
+ */
+import { z } from 'zod';
+import { PRODUCTS } from './products';
+import { slaPolicySchema, timeZoneSchema } from './policy-schema';
+import { DEFAULT_TIME_ZONE, PRESET_IDS } from './sla-policy';
+
+export const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-"');
+export const actor = z.string().trim().min(1).max(100);
+const localDate = z.iso.date();
+
+export const servicePeriodSchema = z
+  .object({ kind: z.enum(['free', 'paid']), start: localDate, end: localDate })
+  .refine((period) => period.start <= period.end, { message: 'A service period cannot end before it starts', path: ['end'] });
+
+/** Service periods never overlap: one date, one answer to "is this covered, and how?". */
+export const servicePeriodsSchema = z
+  .array(servicePeriodSchema)
+  .min(1)
+  .max(50)
+  .superRefine((periods, ctx) => {
+    const sorted = [...periods].sort((a, b) => (a.start < b.start ? -1 : 1));
+    sorted.slice(1).forEach((period, index) => {
+      if (period.start <= sorted[index].end) {
+        ctx.addIssue({ code: 'custom', message: `Service periods overlap: ${sorted[index].start}–${sorted[index].end} and ${period.start}–${period.end}` });
+      }
+    });
+  });
+
+export const calendarDataSchema = z.object({
+  region: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'A country code, optionally with a region: CN, DE-BE, US-CA'),
+  addHolidays: z.array(localDate).max(366).optional(),
+  removeHolidays: z.array(localDate).max(366).optional(),
+  addWorkingDays: z.array(localDate).max(366).optional(),
+  removeWorkingDays: z.array(localDate).max(366).optional(),
+});
+
+/** Every term, none defaulted: the shape of an amendment's `changes` is this, partial. */
+export const contractTermsObject = z.object({
+  customer: z.object({ id: identifier, name: z.string().trim().min(1).max(200), email: z.email() }),
+  timeZone: timeZoneSchema,
+  servicePeriods: servicePeriodsSchema,
+  products: z.array(z.enum(PRODUCTS)).min(1).max(PRODUCTS.length),
+  policy: z.union([z.object({ preset: z.enum(PRESET_IDS) }).strict(), z.object({ custom: slaPolicySchema }).strict()]),
+  calendarData: calendarDataSchema,
+  reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
+  freeTrainingSessionsPerYear: z.number().int().min(0).max(100),
+  vip: z.boolean(),
+  reminderDaysBeforeEnd: z.array(z.number().int().min(1).max(365)).max(5),
+  noticesOutsideWorkingTime: z.enum(['at-once', 'next-working-instant']),
+});
+
+/** New terms: what a request leaves out gets the documented default. */
+export const newContractTermsSchema = contractTermsObject.extend({
+  timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  products: contractTermsObject.shape.products.default(['hotline']),
+  calendarData: calendarDataSchema.default({ region: 'CN' }),
+  reclassification: contractTermsObject.shape.reclassification.default('default'),
+  freeTrainingSessionsPerYear: contractTermsObject.shape.freeTrainingSessionsPerYear.default(0),
+  vip: z.boolean().default(false),
+  reminderDaysBeforeEnd: contractTermsObject.shape.reminderDaysBeforeEnd.default([30, 7]),
+  noticesOutsideWorkingTime: contractTermsObject.shape.noticesOutsideWorkingTime.default('next-working-instant'),
+});
+
+export const amendmentSchema = z.object({
+  by: actor,
+  reason: z.string().trim().min(1).max(2000),
+  changes: contractTermsObject.partial().refine((changes) => Object.keys(changes).length > 0, 'Name at least one term to change'),
+});
+export type AmendmentRequest = z.infer<typeof amendmentSchema>;

@@ -1,0 +1,82 @@
+/**
+ * SLA policies and calendars as validated data (domain.md §2, §7): what a contract may carry as its
+ * own policy instead of a preset. Parsing also builds each calendar once, so a calendar without any
+ * working time (a window would never end) is refused here, not discovered by a case.
+ */
+import { z } from 'zod';
+import { BusinessCalendar, CalendarError, WEEKDAYS, type CalendarSpec, type Weekday } from './calendar';
+import type { SlaPolicy } from './sla-policy';
+import { isValidTimeZone } from './time-zone';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (00:00–24:00)');
+const timeRange = z.tuple([clock, clock]);
+const localDate = z.iso.date();
+
+export const timeZoneSchema = z.string().refine(isValidTimeZone, 'Not an IANA time zone');
+
+export const calendarSpecSchema = z
+  .object({
+    timeZone: timeZoneSchema,
+    weekly: z.object(Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(timeRange).max(8).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof timeRange>>>),
+    holidays: z.array(localDate).max(5000).optional(),
+    extraWorkingDays: z.array(localDate).max(2000).optional(),
+    extraWorkingDayHours: z.array(timeRange).max(8).optional(),
+    dataCoverage: z.object({ from: localDate, to: localDate }).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    try {
+      new BusinessCalendar(spec as CalendarSpec);
+    } catch (error) {
+      if (!(error instanceof CalendarError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  });
+
+const windowSpecSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+    label: z.string().trim().min(1).max(80),
+    minMinutes: z.number().int().positive().optional(),
+    maxMinutes: z.number().int().positive().max(366 * 24 * 60),
+    calendar: z.string().min(1),
+    metBy: z.enum(['response', 'solution', 'arrival']),
+  })
+  .refine((window) => window.minMinutes === undefined || window.minMinutes <= window.maxMinutes, {
+    message: 'minMinutes cannot exceed maxMinutes',
+    path: ['minMinutes'],
+  });
+
+export const slaPolicySchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/),
+    name: z.string().trim().min(1).max(120),
+    levels: z
+      .array(z.object({ id: z.string().min(1).max(40), label: z.string().trim().min(1).max(80), windows: z.array(windowSpecSchema).min(1).max(8) }))
+      .min(1)
+      .max(10),
+    calendars: z.record(z.string().min(1).max(40), calendarSpecSchema),
+    clockStart: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('reported') }),
+      z.object({ kind: z.literal('next-working-instant'), calendar: z.string().min(1) }),
+    ]),
+    escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
+    reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
+  })
+  .superRefine((policy, ctx) => {
+    const levelIds = new Set<string>();
+    policy.levels.forEach((level, index) => {
+      if (levelIds.has(level.id)) ctx.addIssue({ code: 'custom', path: ['levels', index, 'id'], message: `Level "${level.id}" appears twice` });
+      levelIds.add(level.id);
+      level.windows.forEach((window, windowIndex) => {
+        if (!(window.calendar in policy.calendars)) {
+          ctx.addIssue({ code: 'custom', path: ['levels', index, 'windows', windowIndex, 'calendar'], message: `No calendar "${window.calendar}" in the policy` });
+        }
+      });
+    });
+    if (policy.clockStart.kind === 'next-working-instant' && !(policy.clockStart.calendar in policy.calendars)) {
+      ctx.addIssue({ code: 'custom', path: ['clockStart', 'calendar'], message: `No calendar "${policy.clockStart.calendar}" in the policy` });
+    }
+  });
+
+/** Type check: the schema describes exactly the domain's policy. */
+export const parseSlaPolicy = (input: unknown): SlaPolicy => slaPolicySchema.parse(input) as SlaPolicy;
