@@ -3,6 +3,7 @@
  * The workflow feeds it actions and the passing of time, and carries out what it asks for
  * (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
  */
+import { dataCoverageWarnings } from './data-coverage';
 import type { Email } from './email';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
 import { checkEntitlement } from './entitlement';
@@ -65,6 +66,13 @@ export interface HotlineIntake {
   paidWorkRequested?: boolean;
   openedBy: string;
   closing?: Partial<ClosingSettings>;
+  /** The contract whose terms were snapshotted into this intake, and their version. */
+  contract?: ContractReference;
+}
+
+export interface ContractReference {
+  id: string;
+  version: number;
 }
 
 export type HotlineAction =
@@ -121,6 +129,7 @@ export interface HotlineCase {
   audit: AuditEntry[];
   outbox: Email[];
   warnings: string[];
+  contract?: ContractReference;
 }
 
 export class NotEntitledError extends Error {
@@ -140,6 +149,7 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
   });
   if (entitlement.decision === 'refused') throw new NotEntitledError(entitlement.reason);
   const start = clockStartMs(intake.policy.clockStart, reportedMs, calendars);
+  const windows = openWindows(intake.policy, intake.severity, start, HOTLINE_EVENTS, calendars);
   return {
     caseId: intake.caseId,
     product: 'hotline',
@@ -157,7 +167,7 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
     reportedMs,
     intakeMs: nowMs,
     clockStartMs: start,
-    windows: openWindows(intake.policy, intake.severity, start, HOTLINE_EVENTS, calendars),
+    windows,
     breaches: [],
     owner: intake.openedBy,
     solution: null,
@@ -169,7 +179,8 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
     closing: { ...DEFAULT_CLOSING, ...intake.closing },
     audit: [{ atMs: nowMs, type: 'opened', by: intake.openedBy, details: `${entitlement.decision}: ${entitlement.reason}` }],
     outbox: [],
-    warnings: [],
+    warnings: dataCoverageWarnings(windows, intake.policy),
+    ...(intake.contract && { contract: intake.contract }),
   };
 }
 

@@ -7,7 +7,7 @@ import type { DeadlineKind, HotlineCase } from '../domain/hotline-case';
 import { isBreached } from '../domain/hotline-case';
 import { nextDueMs } from '../domain/sla-windows';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
-import { BREACHED, CASE_STATUS, CUSTOMER_ID, ESCALATION_TIER, NEXT_DUE_AT, PRODUCT, SEVERITY } from './search-attributes';
+import { BREACHED, CASE_STATUS, CONTRACT_ID, CUSTOMER_ID, ESCALATION_TIER, NEXT_DUE_AT, PRODUCT, SEVERITY } from './search-attributes';
 
 /** Upserts the case's search attributes when they differ from the last ones written. */
 export class SearchAttributeSync {
@@ -23,6 +23,8 @@ export class SearchAttributeSync {
       { key: BREACHED, value: isBreached(state) },
       { key: ESCALATION_TIER, value: state.tier },
       { key: NEXT_DUE_AT, value: due === null ? null : new Date(due) },
+      // Only cases under a contract carry it, so runs recorded before contracts replay unchanged.
+      ...(state.contract ? [{ key: CONTRACT_ID, value: state.contract.id }] : []),
     ];
     const fingerprint = JSON.stringify(pairs.map((pair) => pair.value));
     if (fingerprint === this.last) return;

@@ -4,7 +4,7 @@
  * after a month of silence, reopenable for a month more (§4).
  */
 import {
-  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, proxyActivities,
+  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, proxyActivities,
   setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -39,6 +39,7 @@ const { sendEmail } = proxyActivities<Activities>({
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
   const calendars = new PolicyCalendars(input.intake.policy);
   const state = input.carried ?? openCase(input.intake, calendars);
+  if (!input.carried) for (const warning of state.warnings) log.warn(warning, { caseId: state.caseId });
   let revision = 0;
   let intakeAcknowledged = input.carried !== undefined;
 

@@ -5,36 +5,19 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type 
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { hotlineCaseView } from '../../domain/case-view';
 import { checkEntitlement } from '../../domain/entitlement';
-import type { HotlineActionType, HotlineCase, HotlineIntake } from '../../domain/hotline-case';
+import type { HotlineActionType, HotlineCase } from '../../domain/hotline-case';
 import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
-import { presetPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets, localDateOf } from '../../domain/time-zone';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
 import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { HttpError } from '../errors';
-import { actionBodies, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody, type CreateCaseBody } from './schemas';
+import { buildIntake } from './intake';
+import { actionBodies, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
 
 export interface CasesRouterDeps {
   client: Client;
   taskQueue: string;
-}
-
-function toIntake(body: CreateCaseBody, caseId: string): HotlineIntake {
-  return {
-    caseId,
-    customer: body.customer,
-    problem: body.problem as HotlineIntake['problem'],
-    severity: body.severity,
-    reportedAt: new Date(body.reportedAt ? Date.parse(body.reportedAt) : Date.now()).toISOString(),
-    timeZone: body.timeZone,
-    // The policy is a snapshot: a later change to a preset never changes a running case.
-    policy: presetPolicy(body.preset, body.timeZone),
-    servicePeriods: body.servicePeriods,
-    paidWorkRequested: body.paidWorkRequested,
-    openedBy: body.openedBy,
-    closing: body.closing,
-  };
 }
 
 export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
@@ -45,7 +28,7 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
   router.post('/', async (req, res) => {
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
-    const intake = toIntake(body, caseId);
+    const intake = await buildIntake(client, body, caseId);
     const entitlement = checkEntitlement({
       servicePeriods: intake.servicePeriods,
       reportedOn: localDateOf(Date.parse(intake.reportedAt), new ZoneOffsets(intake.timeZone)),

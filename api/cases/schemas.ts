@@ -1,37 +1,49 @@
 /** Request schemas of the hotline case routes: the only definition of each request. */
 import { z } from 'zod';
-import { actor, identifier, servicePeriodsSchema } from '../../domain/contract-schema';
+import { actor, calendarDataSchema, identifier, servicePeriodsSchema } from '../../domain/contract-schema';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
-import { DEFAULT_TIME_ZONE, PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
+import { PRESET_IDS, presetPolicy, type PresetId } from '../../domain/sla-policy';
 import { timeZoneSchema } from '../../domain/policy-schema';
 
+export const DEFAULT_PRESET: PresetId = '000';
 
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
 
+const customerSchema = z.object({
+  id: identifier,
+  name: z.string().trim().min(1).max(200),
+  email: z.email(),
+  phone: z.string().trim().min(3).max(40).optional(),
+});
+
+/** Terms a case under a contract takes from the contract, never from the request. */
+const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData'] as const;
+
+/**
+ * A case either names its contract (`contractId`: policy, calendar, periods and customer come from
+ * it) or carries those itself (`preset`, `servicePeriods`, `customer`, optional `timeZone`).
+ */
 export const createCaseBody = z
   .object({
     caseId: identifier.optional(),
-    customer: z.object({
-      id: identifier,
-      name: z.string().trim().min(1).max(200),
-      email: z.email(),
-      phone: z.string().trim().min(3).max(40).optional(),
-    }),
+    contractId: identifier.optional(),
+    customer: customerSchema.optional(),
     problem: z.object({
       description: z.string().trim().min(1).max(5000),
       type: z.enum(PROBLEM_TYPES as [string, ...string[]]),
       softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
       environment: z.string().trim().min(1).max(1000),
     }),
-    preset: z.enum(PRESET_IDS).default('000'),
+    preset: z.enum(PRESET_IDS).optional(),
     severity: z.string().min(1).max(40),
-    timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    timeZone: timeZoneSchema.optional(),
+    calendarData: calendarDataSchema.optional(),
     reportedAt: z.iso
       .datetime({ offset: true })
       .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')
       .optional(),
-    servicePeriods: servicePeriodsSchema,
+    servicePeriods: servicePeriodsSchema.optional(),
     paidWorkRequested: z.boolean().default(false),
     openedBy: actor,
     closing: z
@@ -45,9 +57,19 @@ export const createCaseBody = z
       .optional(),
   })
   .superRefine((body, ctx) => {
-    const levels = presetPolicy(body.preset).levels.map((level) => level.id);
+    if (body.contractId !== undefined) {
+      for (const term of CONTRACT_TERMS) {
+        if (body[term] !== undefined) ctx.addIssue({ code: 'custom', path: [term], message: `Comes from contract ${body.contractId}; leave it out or amend the contract` });
+      }
+      return;
+    }
+    for (const term of ['customer', 'servicePeriods'] as const) {
+      if (body[term] === undefined) ctx.addIssue({ code: 'custom', path: [term], message: 'Required without a contractId' });
+    }
+    const preset = body.preset ?? DEFAULT_PRESET;
+    const levels = presetPolicy(preset).levels.map((level) => level.id);
     if (!levels.includes(body.severity)) {
-      ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${body.preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
+      ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
     }
   });
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { contractView } from '../../domain/contract-view';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
 import { amendContractUpdate, contractIntakeUpdate, contractStateQuery, type contractWorkflow } from '../../workflows/contract';
+import { isKnownRegion } from '../calendars/official-days';
 import { HttpError } from '../errors';
 
 export interface ContractsRouterDeps {
@@ -16,6 +17,13 @@ export interface ContractsRouterDeps {
 export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional(), by: actor });
 const contractParams = z.object({ contractId: identifier });
 const customerParams = z.object({ customerId: identifier });
+
+/** Holiday data must exist for the region before a contract relies on it (checked here: the workflow cannot). */
+function requireKnownRegion(region: string, path: (string | number)[]): void {
+  if (isKnownRegion(region)) return;
+  const message = `No holiday data for region "${region}": use CN or a country[-region] code date-holidays knows, e.g. DE-BE`;
+  throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path, message }] });
+}
 
 export const contractWorkflowId = (contractId: string) => `contract-${contractId}`;
 
@@ -28,6 +36,7 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
 
   router.post('/', async (req, res) => {
     const { contractId = randomUUID(), by, ...terms } = createContractBody.parse(req.body);
+    requireKnownRegion(terms.calendarData.region, ['calendarData', 'region']);
     const start = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
       workflowId: contractWorkflowId(contractId),
       taskQueue,
@@ -51,6 +60,7 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
   router.post('/:contractId/amendments', async (req, res) => {
     const { contractId } = contractParams.parse(req.params);
     const request = amendmentSchema.parse(req.body);
+    if (request.changes.calendarData) requireKnownRegion(request.changes.calendarData.region, ['changes', 'calendarData', 'region']);
     const { amendment, state } = await contractHandle(client, contractId).executeUpdate(amendContractUpdate, { args: [request] });
     res.json({ amended: amendment.changes.length > 0, contract: contractView(state) });
   });

@@ -1,0 +1,76 @@
+/**
+ * POST /deadlines/preview (issue 7 §4): every window's due instant for a report not yet made (or
+ * made at `reportedAt`), computed by the very code a case runs at intake and shown in its shape.
+ */
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { hotlineCaseView } from '../../domain/case-view';
+import { calendarDataSchema, identifier } from '../../domain/contract-schema';
+import { createHotlineCase } from '../../domain/hotline-case';
+import { slaPolicySchema, timeZoneSchema } from '../../domain/policy-schema';
+import type { SlaPolicy } from '../../domain/sla-policy';
+import { PRESET_IDS } from '../../domain/sla-policy';
+import { PolicyCalendars } from '../../domain/sla-windows';
+import { resolveTerms } from '../cases/intake';
+
+export const previewBody = z
+  .object({
+    contractId: identifier.optional(),
+    preset: z.enum(PRESET_IDS).optional(),
+    policy: slaPolicySchema.optional(),
+    timeZone: timeZoneSchema.optional(),
+    calendarData: calendarDataSchema.optional(),
+    product: z.literal('hotline').default('hotline'),
+    severity: z.string().min(1).max(40),
+    reportedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.preset !== undefined && body.policy !== undefined) ctx.addIssue({ code: 'custom', path: ['policy'], message: 'Give a preset or a policy, not both' });
+    if (body.contractId !== undefined) {
+      for (const term of ['preset', 'policy', 'timeZone', 'calendarData'] as const) {
+        if (body[term] !== undefined) ctx.addIssue({ code: 'custom', path: [term], message: `Comes from contract ${body.contractId}` });
+      }
+    }
+  });
+
+/** The preview of a case reported at `reportedMs` under a resolved policy: the case's own computation. */
+export function previewWindows(policy: SlaPolicy, timeZone: string, severity: string, reportedMs: number) {
+  const state = createHotlineCase(
+    {
+      caseId: 'preview',
+      customer: { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
+      problem: { description: 'preview', type: 'bug', softwareVersion: '0.0.0', environment: 'preview' },
+      severity,
+      reportedAt: new Date(reportedMs).toISOString(),
+      timeZone,
+      policy,
+      // Deadlines do not depend on entitlement; a defect is always accepted.
+      servicePeriods: [],
+      openedBy: 'preview',
+    },
+    reportedMs,
+    new PolicyCalendars(policy),
+  );
+  const view = hotlineCaseView(state, reportedMs);
+  return {
+    policy: view.policy,
+    severity: view.severity,
+    timeZone: view.timeZone,
+    reportedAt: view.reportedAt,
+    clockStartedAt: view.clockStartedAt,
+    windows: view.windows.map(({ name, label, policy: windowPolicy, level, calendar, dueAt, range }) => ({ name, label, policy: windowPolicy, level, calendar, dueAt, range })),
+    warnings: view.warnings,
+  };
+}
+
+export function deadlinesRouter({ client }: { client: Client }): Router {
+  const router = Router();
+  router.post('/preview', async (req, res) => {
+    const body = previewBody.parse(req.body);
+    const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
+    const terms = await resolveTerms(client, { ...body, policy: body.policy as SlaPolicy | undefined, reportedMs });
+    res.json({ ...(body.contractId && { contractId: body.contractId, contractVersion: terms.contract?.version }), ...previewWindows(terms.policy, terms.timeZone, body.severity, reportedMs) });
+  });
+  return router;
+}

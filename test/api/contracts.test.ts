@@ -1,0 +1,171 @@
+/**
+ * Contracts, cases under a contract and the deadline preview, over real HTTP against a real worker
+ * on the dev server (issue 7 "done when").
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
+import { uniqueId } from '../helpers/fixtures';
+import { type RunningApi, request, startApi } from '../helpers/http';
+
+let worker: RunningWorker;
+let api: RunningApi;
+
+beforeAll(async () => {
+  worker = await startWorker(await createDevServerEnv(), uniqueId('contracts-tq'), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
+  api = await startApi(worker.env.client, worker.taskQueue);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await worker?.stop();
+});
+
+const post = (route: string, body?: unknown) => request(api.baseUrl, 'POST', route, body);
+const get = (route: string) => request(api.baseUrl, 'GET', route);
+
+function contractBody(overrides: Record<string, unknown> = {}) {
+  return {
+    contractId: uniqueId('contract'),
+    customer: { id: uniqueId('cust'), name: 'Acme Ltd', email: 'it@acme.example' },
+    servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2027-12-31' }],
+    products: ['hotline', 'remote'],
+    policy: { preset: '001' },
+    by: 'sales-chen',
+    ...overrides,
+  };
+}
+
+const problem = { description: 'Approval flow stuck', type: 'bug', softwareVersion: '9.1.0', environment: 'Windows Server 2019' };
+
+describe('contracts', () => {
+  test('create (201), the same again (200), other terms under the same id (409), read, and list by customer', async () => {
+    const body = contractBody();
+    const created = await post('/contracts', body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ contractId: body.contractId, version: 1, policy: { id: '001' }, terms: { timeZone: 'Asia/Shanghai', reminderDaysBeforeEnd: [30, 7], calendarData: { region: 'CN' } } });
+    expect(created.body.reminders.map((reminder: { dueAt: string }) => reminder.dueAt)).toEqual(['2027-12-01T09:00:00+08:00', '2027-12-24T09:00:00+08:00']);
+    expect((await post('/contracts', body)).status).toBe(200);
+    expect((await post('/contracts', { ...body, vip: true })).status).toBe(409);
+    expect((await get(`/contracts/${body.contractId}`)).body.version).toBe(1);
+    const listed = await get(`/customers/${body.customer.id}/contracts`);
+    expect(listed.body.contracts.map((contract: { contractId: string }) => contract.contractId)).toEqual([body.contractId]);
+  });
+
+  test.each([
+    ['overlapping service periods', { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2026-12-31' }, { kind: 'paid', start: '2026-12-01', end: '2027-12-31' }] }, ['servicePeriods']],
+    ['an end before its start', { servicePeriods: [{ kind: 'free', start: '2026-12-31', end: '2026-01-01' }] }, ['servicePeriods', 0, 'end']],
+    ['an unknown preset', { policy: { preset: '007' } }, ['policy']],
+    ['an invalid time zone', { timeZone: 'Asia/Atlantis' }, ['timeZone']],
+    ['a malformed region', { calendarData: { region: 'china' } }, ['calendarData', 'region']],
+    ['a region without holiday data', { calendarData: { region: 'XQ' } }, ['calendarData', 'region']],
+  ])('%s is refused with 400 naming the field', async (_name, overrides, field) => {
+    const body = contractBody(overrides);
+    const refused = await post('/contracts', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(field);
+    expect((await get(`/contracts/${body.contractId}`)).status).toBe(404);
+  });
+
+  test('a custom policy whose calendar has no working time is refused (a window would never end)', async () => {
+    const preview = await post('/deadlines/preview', { preset: '001', severity: 'L1' });
+    expect(preview.status).toBe(200);
+    const custom = {
+      id: 'never', name: 'Never', clockStart: { kind: 'reported' }, escalationTiers: ['Tier 1'], reclassification: 'default',
+      levels: [{ id: 'P1', label: 'P1', windows: [{ name: 'response', label: 'Response', maxMinutes: 60, calendar: 'none', metBy: 'response' }] }],
+      calendars: { none: { timeZone: 'Asia/Shanghai', weekly: {} } },
+    };
+    const refused = await post('/contracts', contractBody({ policy: { custom } }));
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.issues)).toMatch(/no working time/);
+  });
+
+  test('an amendment is recorded with who and when; a bad one is a 400 and changes nothing', async () => {
+    const body = contractBody();
+    await post('/contracts', body);
+    const amended = await post(`/contracts/${body.contractId}/amendments`, { by: 'sales-chen', reason: 'VIP upgrade', changes: { vip: true } });
+    expect(amended.status).toBe(200);
+    expect(amended.body.contract.amendments).toEqual([expect.objectContaining({ version: 2, by: 'sales-chen', reason: 'VIP upgrade', changes: [{ term: 'vip', before: false, after: true }] })]);
+    expect(amended.body.contract.amendments[0].at).toMatch(/\+08:00$/);
+    const refused = await post(`/contracts/${body.contractId}/amendments`, { by: 'sales-chen', reason: 'oops', changes: { products: [] } });
+    expect(refused.status).toBe(400);
+    expect((await get(`/contracts/${body.contractId}`)).body.version).toBe(2);
+  });
+});
+
+describe('cases under a contract', () => {
+  test('take the contract policy snapshot: preview and case agree, and an amendment leaves the open case unchanged', async () => {
+    const contract = contractBody({ policy: { preset: '002-software' } });
+    await post('/contracts', contract);
+    const reportedAt = '2026-09-30T20:00:00+08:00'; // evening before China's National Day holiday
+    const preview = await post('/deadlines/preview', { contractId: contract.contractId, severity: 'A', reportedAt });
+    expect(preview.status).toBe(200);
+    // 002 software: the clock starts at the next 5×8 working instant — after the 1–7 October holiday
+    // and on the make-up working day China's calendar sets (chinese-days), not on 1 October.
+    expect(preview.body.clockStartedAt).not.toMatch(/^2026-10-0[1-7]/);
+
+    const created = await post('/cases', { contractId: contract.contractId, severity: 'A', reportedAt, problem, openedBy: 'agent-li' });
+    expect(created.status).toBe(201);
+    expect(created.body.windows.map((window: { dueAt: string }) => window.dueAt)).toEqual(preview.body.windows.map((window: { dueAt: string }) => window.dueAt));
+    expect(created.body.clockStartedAt).toBe(preview.body.clockStartedAt);
+    expect(created.body.customer).toEqual(contract.customer);
+    const description = await worker.env.client.workflow.getHandle(`hotline-${created.body.caseId}`).describe();
+    expect(description.searchAttributes.ContractId).toEqual([contract.contractId]);
+
+    await post(`/contracts/${contract.contractId}/amendments`, { by: 'sales-chen', reason: 'Stricter terms', changes: { policy: { preset: '000' } } });
+    const after = await get(`/cases/${created.body.caseId}`);
+    expect(after.body.policy.id).toBe('002-software');
+    expect(after.body.windows.map((window: { dueAt: string }) => window.dueAt)).toEqual(preview.body.windows.map((window: { dueAt: string }) => window.dueAt));
+  });
+
+  test('terms that come from the contract cannot be re-typed into the case', async () => {
+    const contract = contractBody();
+    await post('/contracts', contract);
+    const refused = await post('/cases', { contractId: contract.contractId, preset: '000', severity: 'L1', problem, openedBy: 'agent-li' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0].path).toEqual(['preset']);
+    const unknown = await post('/cases', { contractId: 'no-such-contract', severity: 'L1', problem, openedBy: 'agent-li' });
+    expect(unknown).toMatchObject({ status: 422, body: { error: 'UnknownContract' } });
+    const badSeverity = await post('/cases', { contractId: contract.contractId, severity: '1', problem, openedBy: 'agent-li' });
+    expect(badSeverity.status).toBe(400);
+    expect(badSeverity.body.issues[0].path).toEqual(['severity']);
+  });
+
+  test('a contract without the hotline product refuses hotline cases', async () => {
+    const contract = contractBody({ products: ['training'] });
+    await post('/contracts', contract);
+    const refused = await post('/cases', { contractId: contract.contractId, severity: 'L1', problem, openedBy: 'agent-li' });
+    expect(refused).toMatchObject({ status: 422, body: { error: 'NotEntitled' } });
+  });
+});
+
+test('on random presets, severities and report instants, the preview and the case agree', async () => {
+  const presets: Record<string, string[]> = { '000': ['1', '2', '3'], '001': ['L1', 'L2', 'L3'], '002-software': ['A', 'B', 'C'], '002-hardware': ['A', 'B', 'C'], '004': ['standard', 'complex'] };
+  const from = Date.parse('2026-01-01T00:00:00Z');
+  const until = Date.now() - 60_000;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...Object.keys(presets)),
+      fc.nat(99),
+      fc.integer({ min: from, max: until }),
+      async (preset, levelPick, reportedMs) => {
+        const severity = presets[preset][levelPick % presets[preset].length];
+        const reportedAt = new Date(Math.floor(reportedMs / 1000) * 1000).toISOString();
+        const preview = await post('/deadlines/preview', { preset, severity, reportedAt });
+        const created = await post('/cases', {
+          preset, severity, reportedAt, problem, openedBy: 'agent-li',
+          customer: { id: 'cust-random', name: 'Random Ltd', email: 'it@random.example' },
+          servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2099-12-31' }],
+        });
+        expect(created.status).toBe(201);
+        expect(created.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt])).toEqual(
+          preview.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt]),
+        );
+        expect(created.body.clockStartedAt).toBe(preview.body.clockStartedAt);
+      },
+    ),
+    { numRuns: 20 },
+  );
+});
