@@ -84,11 +84,13 @@ export type HotlineAction =
   | { type: 'change-severity'; by: string; severity: string; reason?: string }
   | { type: 'pause'; by: string; reason: string }
   | { type: 'resume'; by: string; note?: string }
-  | { type: 'transfer'; by: string; to: 'remote' | 'on-site'; situation: string };
+  | { type: 'transfer'; by: string; to: 'remote' | 'on-site'; situation: string }
+  /** An amended contract's policy snapshot, applied explicitly (issue 7 §1); `severity` maps the level when ids differ. */
+  | { type: 'apply-contract'; by: string; contract: ContractReference; policy: SlaPolicy; severity?: string };
 
 export type HotlineActionType = HotlineAction['type'];
 export const HOTLINE_ACTION_TYPES: readonly HotlineActionType[] = [
-  'respond', 'provide-solution', 'confirm', 'reject', 'reopen', 'change-severity', 'pause', 'resume', 'transfer',
+  'respond', 'provide-solution', 'confirm', 'reject', 'reopen', 'change-severity', 'pause', 'resume', 'transfer', 'apply-contract',
 ];
 
 export interface AuditEntry {
@@ -211,6 +213,16 @@ export function refusalOf(state: HotlineCase, action: HotlineAction): { type: st
       return wrongState(['open', 'in-progress']);
     case 'resume':
       return state.paused ? null : { type: 'InvalidState', message: 'The case is not paused' };
+    case 'apply-contract': {
+      const severity = action.severity ?? state.severity;
+      if (!findLevel(action.policy, severity)) {
+        return { type: 'UnknownSeverity', message: `Policy ${action.policy.id} has no severity "${severity}"; map the case's level with "severity": one of ${action.policy.levels.map((level) => level.id).join(', ')}` };
+      }
+      if (state.contract && state.contract.id === action.contract.id && state.contract.version >= action.contract.version) {
+        return { type: 'InvalidState', message: `Contract ${action.contract.id} version ${state.contract.version} is already applied` };
+      }
+      return wrongState(['open', 'in-progress', 'solved', 'auto-closed']);
+    }
     case 'transfer':
       return wrongState(['open', 'in-progress']) ?? {
         type: 'TransferUnavailable',
@@ -275,6 +287,22 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       endPause(state, nowMs, calendars);
       audit('resumed', action.note);
       return;
+    case 'apply-contract': {
+      const from = { policy: state.policy.id, severity: state.severity };
+      const toLevel = action.severity ?? state.severity;
+      // Stop every clock under the old calendars, then re-arm under the new policy keeping the
+      // working time already used: an amendment neither forgives nor adds time, and loses no pause.
+      pauseWindows(state.windows, nowMs, calendars);
+      reclassifyWindows(state.windows, {
+        policy: { ...action.policy, reclassification: 'carry-elapsed' }, fromLevel: state.severity, toLevel, atMs: nowMs,
+        clockStartMs: state.clockStartMs, pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS,
+      }, new PolicyCalendars(action.policy));
+      state.policy = action.policy;
+      state.severity = toLevel;
+      state.contract = action.contract;
+      audit('contract-applied', `Contract ${action.contract.id} version ${action.contract.version}: policy ${from.policy} → ${action.policy.id}, severity ${from.severity} → ${toLevel}; working time already used is kept`);
+      return;
+    }
     case 'transfer':
       throw new Error('Transfer is refused by refusalOf until the remote and on-site products exist');
   }

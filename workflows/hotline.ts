@@ -37,8 +37,17 @@ const { sendEmail } = proxyActivities<Activities>({
 });
 
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
-  const calendars = new PolicyCalendars(input.intake.policy);
-  const state = input.carried ?? openCase(input.intake, calendars);
+  const state = input.carried ?? openCase(input.intake, new PolicyCalendars(input.intake.policy));
+  // The calendars follow the case's policy, which an applied contract amendment replaces.
+  let calendars = new PolicyCalendars(state.policy);
+  let calendarsPolicy = state.policy;
+  const currentCalendars = () => {
+    if (calendarsPolicy !== state.policy) {
+      calendars = new PolicyCalendars(state.policy);
+      calendarsPolicy = state.policy;
+    }
+    return calendars;
+  };
   if (!input.carried) for (const warning of state.warnings) log.warn(warning, { caseId: state.caseId });
   let revision = 0;
   let intakeAcknowledged = input.carried !== undefined;
@@ -48,7 +57,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
   };
   const act = (action: HotlineAction) => {
-    applyAction(state, action, Date.now(), calendars);
+    applyAction(state, action, Date.now(), currentCalendars());
     revision++;
   };
   for (const type of HOTLINE_ACTION_TYPES) {
@@ -92,7 +101,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     } else if (deadline.atMs > Date.now()) {
       await condition(() => revision !== seen, deadline.atMs - Date.now(), { summary: deadlineSummary(state, deadline.kind, deadline.atMs) });
     }
-    applyTime(state, Date.now(), calendars);
+    applyTime(state, Date.now(), currentCalendars());
   }
   await carryOutEffects(state);
   attributes.sync(state);

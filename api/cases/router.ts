@@ -5,13 +5,14 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type 
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { hotlineCaseView } from '../../domain/case-view';
 import { checkEntitlement } from '../../domain/entitlement';
-import type { HotlineActionType, HotlineCase } from '../../domain/hotline-case';
+import type { HotlineCase } from '../../domain/hotline-case';
 import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
 import { ZoneOffsets, localDateOf } from '../../domain/time-zone';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
 import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { HttpError } from '../errors';
+import { applyContract, applyContractBody } from './apply-contract';
 import { buildIntake } from './intake';
 import { actionBodies, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
 
@@ -65,7 +66,7 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
     res.json(view(await handleOf(caseId).query(caseStateQuery)));
   });
 
-  for (const type of Object.keys(actionBodies) as HotlineActionType[]) {
+  for (const type of Object.keys(actionBodies) as (keyof typeof actionBodies)[]) {
     router.post(`/:caseId/${type}`, async (req, res) => {
       const { caseId } = caseIdParams.parse(req.params);
       const payload = actionBodies[type].parse(req.body);
@@ -79,6 +80,17 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
       }
     });
   }
+
+  router.post('/:caseId/apply-contract', async (req, res) => {
+    const { caseId } = caseIdParams.parse(req.params);
+    const body = applyContractBody.parse(req.body);
+    const handle = handleOf(caseId);
+    try {
+      res.json(view(await applyContract(client, handle, body, idempotencyKey.parse(req.get('Idempotency-Key')))));
+    } catch (error) {
+      throw await explainClosed(error, handle);
+    }
+  });
 
   router.get('/:caseId/call-backs/:solutionNumber', async (req, res) => {
     const { caseId, solutionNumber } = callBackParams.parse(req.params);

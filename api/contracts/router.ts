@@ -5,9 +5,11 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { contractView } from '../../domain/contract-view';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
+import type { hotlineWorkflow } from '../../workflows/hotline';
 import { amendContractUpdate, contractIntakeUpdate, contractStateQuery, type contractWorkflow } from '../../workflows/contract';
 import { isKnownRegion } from '../calendars/official-days';
-import { HttpError } from '../errors';
+import { applyContract, applyContractBody } from '../cases/apply-contract';
+import { HttpError, toHttpError } from '../errors';
 
 export interface ContractsRouterDeps {
   client: Client;
@@ -63,6 +65,26 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     if (request.changes.calendarData) requireKnownRegion(request.changes.calendarData.region, ['changes', 'calendarData', 'region']);
     const { amendment, state } = await contractHandle(client, contractId).executeUpdate(amendContractUpdate, { args: [request] });
     res.json({ amended: amendment.changes.length > 0, contract: contractView(state) });
+  });
+
+  /** Every running case under the contract gets the current terms; each answer says what happened. */
+  router.post('/:contractId/apply-to-open-cases', async (req, res) => {
+    const { contractId } = contractParams.parse(req.params);
+    const body = applyContractBody.parse(req.body);
+    const results: { caseId: string; outcome: 'applied' | 'refused'; reason?: string }[] = [];
+    for await (const execution of client.workflow.list({ query: `ContractId = '${contractId}' AND Product = 'hotline' AND ExecutionStatus = 'Running'` })) {
+      const handle = client.workflow.getHandle<typeof hotlineWorkflow>(execution.workflowId);
+      const caseId = execution.workflowId.replace(/^hotline-/, '');
+      try {
+        await applyContract(client, handle, body);
+        results.push({ caseId, outcome: 'applied' });
+      } catch (error) {
+        const http = toHttpError(error);
+        if (http.status >= 500) throw error;
+        results.push({ caseId, outcome: 'refused', reason: http.message });
+      }
+    }
+    res.json({ contractId, cases: results });
   });
 
   return router;

@@ -120,6 +120,41 @@ describe('cases under a contract', () => {
     expect(after.body.windows.map((window: { dueAt: string }) => window.dueAt)).toEqual(preview.body.windows.map((window: { dueAt: string }) => window.dueAt));
   });
 
+  test('an amendment reaches an open case only when applied, keeping the working time already used', async () => {
+    const contract = contractBody({ policy: { preset: '004' } });
+    await post('/contracts', contract);
+    const created = await post('/cases', { contractId: contract.contractId, severity: 'complex', problem, openedBy: 'agent-li' });
+    const caseId = created.body.caseId;
+    await post(`/contracts/${contract.contractId}/amendments`, { by: 'sales-chen', reason: 'Stricter terms', changes: { policy: { preset: '000' } } });
+
+    const unmapped = await post(`/cases/${caseId}/apply-contract`, { by: 'ops-liu' });
+    expect(unmapped).toMatchObject({ status: 400, body: { error: 'UnknownSeverity' } });
+    const applied = await post(`/cases/${caseId}/apply-contract`, { by: 'ops-liu', severity: '1' });
+    expect(applied.status).toBe(200);
+    expect(applied.body).toMatchObject({ policy: { id: '000' }, severity: '1' });
+    expect(applied.body.history.at(-1)).toMatchObject({ type: 'contract-applied', by: 'ops-liu' });
+    // 000 level 1 response: 30 min of 24×7 from the report, less nothing: a few seconds have passed.
+    const response = applied.body.windows.find((window: { name: string; status: string }) => window.name === 'response' && window.status === 'running');
+    expect(Date.parse(response.dueAt) - Date.parse(created.body.reportedAt)).toBeGreaterThanOrEqual(30 * 60_000 - 5_000);
+    expect(Date.parse(response.dueAt) - Date.parse(created.body.reportedAt)).toBeLessThanOrEqual(30 * 60_000 + 5_000);
+    const again = await post(`/cases/${caseId}/apply-contract`, { by: 'ops-liu', severity: '1' });
+    expect(again).toMatchObject({ status: 409, body: { error: 'InvalidState' } });
+  });
+
+  test('apply-to-open-cases applies the current terms to every running case of the contract', async () => {
+    const contract = contractBody({ policy: { preset: '000' } });
+    await post('/contracts', contract);
+    const first = await post('/cases', { contractId: contract.contractId, severity: '2', problem, openedBy: 'agent-li' });
+    const second = await post('/cases', { contractId: contract.contractId, severity: '3', problem, openedBy: 'agent-li' });
+    await post(`/contracts/${contract.contractId}/amendments`, { by: 'sales-chen', reason: 'Shanghai office', changes: { reclassification: 'restart' } });
+    const result = await post(`/contracts/${contract.contractId}/apply-to-open-cases`, { by: 'ops-liu' });
+    expect(result.status).toBe(200);
+    expect(result.body.cases.map((entry: { caseId: string; outcome: string }) => [entry.caseId, entry.outcome]).sort()).toEqual(
+      [[first.body.caseId, 'applied'], [second.body.caseId, 'applied']].sort(),
+    );
+    expect((await get(`/cases/${first.body.caseId}`)).body.history.at(-1).type).toBe('contract-applied');
+  });
+
   test('terms that come from the contract cannot be re-typed into the case', async () => {
     const contract = contractBody();
     await post('/contracts', contract);
