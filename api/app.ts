@@ -1,8 +1,10 @@
 /** The HTTP API as an express app, without listen(): tests and api/index.ts both start it. */
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import { calendarsRouter } from './calendars/router';
 import { casesRouter } from './cases/router';
 import { contractsRouter, customerContractsRouter } from './contracts/router';
+import { deadlinesRouter } from './deadlines/router';
 import { HttpError, errorHandler } from './errors';
 
 export interface AppDeps {
@@ -18,8 +20,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
   app.use('/cases', casesRouter(deps));
+  app.use('/calendars', calendarsRouter(deps));
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));
+  app.use('/deadlines', deadlinesRouter(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use(errorHandler);
   return app;

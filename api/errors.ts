@@ -7,6 +7,8 @@ import type { ErrorRequestHandler } from 'express';
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
+import { CalendarError } from '../domain/calendar';
+import { UnknownRegionError } from './calendars/official-days';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: Record<string, unknown>) {
@@ -22,6 +24,8 @@ const FAILURE_STATUS: Record<string, number> = {
   TransferUnavailable: 422,
   NotEntitled: 422,
   InvalidAmendment: 400,
+  InvalidOfficialDays: 400,
+  YearExists: 409,
 };
 
 const GRPC_UNAVAILABLE = 14;
@@ -39,6 +43,13 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ZodError) {
     return new HttpError(400, 'invalid_request', 'The request does not match the schema', { issues: error.issues });
+  }
+  if (error instanceof UnknownRegionError) {
+    return new HttpError(400, 'invalid_request', error.message, { issues: [{ code: 'custom', path: ['region'], message: error.message }] });
+  }
+  // A calendar the schema could not rule out, e.g. no working time within ten years of the instant.
+  if (error instanceof CalendarError) {
+    return new HttpError(400, 'invalid_request', error.message, { issues: [{ code: 'custom', path: ['calendar'], message: error.message }] });
   }
   const bodyError = error as { type?: string; status?: number };
   if (bodyError.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'The body is not valid JSON');

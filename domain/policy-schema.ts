@@ -24,6 +24,8 @@ export const calendarSpecSchema = z
     dataCoverage: z.object({ from: localDate, to: localDate }).optional(),
   })
   .superRefine((spec, ctx) => {
+    // A refine issue does not stop zod: an unknown zone, already reported, would make Intl throw.
+    if (!isValidTimeZone(spec.timeZone)) return;
     try {
       new BusinessCalendar(spec as CalendarSpec);
     } catch (error) {
@@ -51,7 +53,7 @@ export const slaPolicySchema = z
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/),
     name: z.string().trim().min(1).max(120),
     levels: z
-      .array(z.object({ id: z.string().min(1).max(40), label: z.string().trim().min(1).max(80), windows: z.array(windowSpecSchema).min(1).max(8) }))
+      .array(z.object({ id: z.string().min(1).max(40), label: z.string().trim().min(1).max(80), windows: z.array(windowSpecSchema).max(8) }))
       .min(1)
       .max(10),
     calendars: z.record(z.string().min(1).max(40), calendarSpecSchema),
