@@ -269,9 +269,11 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       return;
     case 'change-severity': {
       const from = state.severity;
+      // The `from-report` rule subtracts pauses: the one still running counts too (pause time is never lost, §2).
+      const pauses = state.pausedSinceMs === null ? state.pauses : [...state.pauses, { fromMs: state.pausedSinceMs, toMs: nowMs }];
       reclassifyWindows(state.windows, {
         policy: state.policy, fromLevel: from, toLevel: action.severity, atMs: nowMs, clockStartMs: state.clockStartMs,
-        pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS,
+        pauses, paused: state.paused, events: HOTLINE_EVENTS,
       }, calendars);
       state.severity = action.severity;
       audit('severity-changed', `${from} → ${action.severity}${action.reason ? `: ${action.reason}` : ''}`);

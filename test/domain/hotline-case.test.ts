@@ -1,0 +1,585 @@
+/**
+ * The hotline case as a pure state machine (domain.md §1 hotline, §2 clocks and reclassification,
+ * §3 escalation, §4 waiting, closing and reopening). Every instant is fixed; nothing reads the clock.
+ */
+import {
+  HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineCase, type HotlineIntake, type HotlineStatus, NotEntitledError,
+  applyAction, applyTime, createHotlineCase, isSampledForCallBack, nextDeadline, refusalOf,
+} from '../../domain/hotline-case';
+import { type PresetId, presetPolicy } from '../../domain/sla-policy';
+import { PolicyCalendars, type SlaWindow } from '../../domain/sla-windows';
+import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const shanghai = new ZoneOffsets('Asia/Shanghai');
+
+/** Shanghai wall-clock time as epoch ms: at('2025-06-10 10:00'). */
+function at(local: string): number {
+  return Date.parse(`${local.replace(' ', 'T')}:00+08:00`);
+}
+function show(utcMs: number | null): string | null {
+  return utcMs === null ? null : formatInstant(utcMs, shanghai);
+}
+
+/** Tuesday 2025-06-10 10:00 in Shanghai. */
+const T0 = at('2025-06-10 10:00');
+
+function intake(preset: PresetId, severity: string, overrides: Partial<HotlineIntake> = {}): HotlineIntake {
+  return {
+    caseId: `case-${preset}-${severity}`,
+    customer: { id: 'cust-1', name: 'Acme Ltd', email: 'it@acme.example' },
+    problem: { description: 'Reports page fails to load', type: 'operation', softwareVersion: '8.5.2', environment: 'CentOS 7, Oracle 19c' },
+    severity,
+    reportedAt: new Date(T0).toISOString(),
+    timeZone: 'Asia/Shanghai',
+    policy: presetPolicy(preset),
+    servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2026-12-31' }],
+    openedBy: 'agent-li',
+    ...overrides,
+  };
+}
+
+function openCase(preset: PresetId, severity: string, overrides: Partial<HotlineIntake> = {}, nowMs = T0) {
+  const input = intake(preset, severity, overrides);
+  const calendars = new PolicyCalendars(input.policy);
+  const state = createHotlineCase(input, nowMs, calendars);
+  /** Applies an action the rules allow (failing the test if they do not). */
+  const act = (action: HotlineAction, atMs: number) => {
+    expect(refusalOf(state, action)).toBeNull();
+    applyAction(state, action, atMs, calendars);
+  };
+  const tick = (atMs: number) => applyTime(state, atMs, calendars);
+  return { state, calendars, act, tick };
+}
+
+/** The windows still owed (not superseded), by name. */
+function live(state: HotlineCase): Record<string, SlaWindow> {
+  return Object.fromEntries(state.windows.filter((window) => !window.superseded).map((window) => [window.name, window]));
+}
+function dueOf(state: HotlineCase, name: string): string | null {
+  return show(live(state)[name].dueMs);
+}
+
+const respond: HotlineAction = { type: 'respond', by: 'agent-li' };
+const solve = (by = 'agent-li'): HotlineAction => ({ type: 'provide-solution', by, solution: 'Rebuilt the report index' });
+const pause: HotlineAction = { type: 'pause', by: 'agent-li', reason: 'Waiting for the customer’s backup (001)' };
+const resume: HotlineAction = { type: 'resume', by: 'agent-li' };
+const confirm: HotlineAction = { type: 'confirm', by: 'customer' };
+const reopen: HotlineAction = { type: 'reopen', by: 'customer', reason: 'It failed again' };
+const severity = (level: string): HotlineAction => ({ type: 'change-severity', by: 'agent-wang', severity: level });
+const applyContract = (version: number, severityId?: string): HotlineAction => ({
+  type: 'apply-contract', by: 'ops-liu', contract: { id: 'acme', version }, policy: presetPolicy('004'), ...(severityId && { severity: severityId }),
+});
+
+describe('intake', () => {
+  test('counts from when the report was received, not from intake (an e-mail that arrived overnight)', () => {
+    const { state } = openCase('000', '1', { reportedAt: new Date(T0 - 20 * MIN).toISOString() });
+    expect(state.reportedMs).toBe(T0 - 20 * MIN);
+    expect(state.intakeMs).toBe(T0);
+    expect(dueOf(state, 'response')).toBe('2025-06-10T10:10:00+08:00');
+    expect(dueOf(state, 'diagnosis')).toBe('2025-06-10T13:40:00+08:00');
+    expect(state).toMatchObject({ status: 'open', tier: 1, owner: 'agent-li', paused: false, breaches: [], outbox: [] });
+    expect(state.audit).toEqual([{ atMs: T0, type: 'opened', by: 'agent-li', details: expect.stringContaining('covered') }]);
+  });
+
+  test('a report time in the future is taken as the intake instant', () => {
+    const { state } = openCase('000', '1', { reportedAt: new Date(T0 + 2 * HOUR).toISOString() });
+    expect(state.reportedMs).toBe(T0);
+    expect(dueOf(state, 'response')).toBe('2025-06-10T10:30:00+08:00');
+  });
+
+  test('002 software keeps both the report time and the later clock start (§8)', () => {
+    const { state } = openCase('002-software', 'A', { reportedAt: new Date(at('2025-06-13 20:00')).toISOString() }, at('2025-06-13 20:05'));
+    expect(show(state.reportedMs)).toBe('2025-06-13T20:00:00+08:00');
+    expect(show(state.clockStartMs)).toBe('2025-06-16T09:00:00+08:00');
+    expect(dueOf(state, 'resolution')).toBe('2025-06-16T21:00:00+08:00');
+  });
+
+  test('an unknown severity is rejected', () => {
+    expect(() => openCase('000', '9')).toThrow(/no severity "9"/);
+  });
+
+  test('outside the service period the case is refused, unless paid work is requested (§5)', () => {
+    const late = { reportedAt: '2027-01-05T02:00:00.000Z' };
+    expect(() => openCase('000', '1', late, Date.parse(late.reportedAt))).toThrow(NotEntitledError);
+    const { state } = openCase('000', '1', { ...late, paidWorkRequested: true }, Date.parse(late.reportedAt));
+    expect(state.entitlement.decision).toBe('paid-work');
+  });
+
+  test('entitlement reads the report’s date in the customer’s zone', () => {
+    // 2026-12-31T17:00Z is already 2027-01-01 01:00 in Shanghai, the day after the period ends.
+    const reportedAt = '2026-12-31T17:00:00.000Z';
+    expect(() => openCase('000', '1', { reportedAt }, Date.parse(reportedAt))).toThrow(NotEntitledError);
+    expect(openCase('000', '1', { reportedAt, timeZone: 'Europe/Berlin' }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
+  });
+
+  test('a software defect outside the service period is still accepted', () => {
+    const reportedAt = '2027-03-01T02:00:00.000Z';
+    const { state } = openCase('000', '1', { reportedAt, problem: { ...intake('000', '1').problem, type: 'bug' } }, Date.parse(reportedAt));
+    expect(state.entitlement.decision).toBe('covered');
+  });
+});
+
+describe('refusalOf: which action each status allows', () => {
+  const STATUSES: HotlineStatus[] = ['open', 'in-progress', 'solved', 'auto-closed', 'closed'];
+  const ACTIONS: Record<HotlineAction['type'], HotlineAction> = {
+    respond,
+    'provide-solution': solve(),
+    confirm,
+    reject: { type: 'reject', by: 'customer', reason: 'Still broken' },
+    reopen,
+    'change-severity': severity('complex'),
+    pause,
+    resume,
+    transfer: { type: 'transfer', by: 'agent-li', to: 'remote', situation: 'Needs a look at the server' },
+    'apply-contract': applyContract(2),
+  };
+  /** The statuses in which each action is allowed (the case not paused). */
+  const ALLOWED: Record<HotlineAction['type'], HotlineStatus[]> = {
+    respond: ['open'],
+    'provide-solution': ['open', 'in-progress'],
+    confirm: ['solved', 'auto-closed'],
+    reject: ['solved'],
+    reopen: ['auto-closed'],
+    'change-severity': ['open', 'in-progress'],
+    pause: ['open', 'in-progress'],
+    resume: [],
+    transfer: [],
+    'apply-contract': ['open', 'in-progress', 'solved', 'auto-closed'],
+  };
+
+  test('the table covers every action type', () => {
+    expect(Object.keys(ACTIONS).sort()).toEqual([...HOTLINE_ACTION_TYPES].sort());
+  });
+
+  const rows = STATUSES.flatMap((status) => HOTLINE_ACTION_TYPES.map((type) => [status, type, ALLOWED[type].includes(status)] as const));
+  test.each(rows)('%s case, %s → allowed: %s', (status, type, allowed) => {
+    const { state } = openCase('004', 'standard');
+    state.status = status;
+    const refusal = refusalOf(state, ACTIONS[type]);
+    if (allowed) expect(refusal).toBeNull();
+    else if (type === 'transfer' && (status === 'open' || status === 'in-progress')) expect(refusal?.type).toBe('TransferUnavailable');
+    else expect(refusal).toEqual({ type: 'InvalidState', message: expect.any(String) });
+  });
+
+  test('a paused case can be resumed but not paused again', () => {
+    const { state, act } = openCase('004', 'standard');
+    act(pause, T0 + MIN);
+    expect(refusalOf(state, pause)).toEqual({ type: 'InvalidState', message: 'The case is already paused' });
+    expect(refusalOf(state, resume)).toBeNull();
+  });
+
+  test('a severity the policy does not have, or the current one, is refused', () => {
+    const { state } = openCase('004', 'standard');
+    expect(refusalOf(state, severity('urgent'))).toEqual({ type: 'UnknownSeverity', message: expect.stringContaining('standard, complex') });
+    expect(refusalOf(state, severity('standard'))?.type).toBe('InvalidState');
+  });
+
+  test('an amended contract applies once per version, and only with a level its policy has', () => {
+    const { state, act } = openCase('004', 'standard', { contract: { id: 'acme', version: 1 } });
+    expect(refusalOf(state, applyContract(1))).toEqual({ type: 'InvalidState', message: expect.stringContaining('already applied') });
+    act(applyContract(2), T0 + MIN);
+    expect(state.contract).toEqual({ id: 'acme', version: 2 });
+    expect(refusalOf(state, applyContract(2))?.type).toBe('InvalidState');
+    const other = openCase('000', '1');
+    expect(refusalOf(other.state, applyContract(2))?.type).toBe('UnknownSeverity');
+    expect(refusalOf(other.state, applyContract(2, 'complex'))).toBeNull();
+  });
+
+  test('transfer to remote or on-site is refused while those products are not in service', () => {
+    const { state } = openCase('004', 'standard');
+    expect(refusalOf(state, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x' })?.message).toMatch(/on-site product is not in service/);
+  });
+});
+
+describe('responding and solving meet windows', () => {
+  test('a response meets the response window only and moves the case in progress', () => {
+    const { state, act } = openCase('000', '1');
+    act({ type: 'respond', by: 'agent-zhao', note: 'Called back' }, T0 + 10 * MIN);
+    expect(state.status).toBe('in-progress');
+    expect(live(state).response).toMatchObject({ metMs: T0 + 10 * MIN, dueMs: null, consumedMs: 10 * MIN });
+    expect(live(state).diagnosis).toMatchObject({ metMs: null, dueMs: T0 + 4 * HOUR });
+    expect(state.audit.at(-1)).toEqual({ atMs: T0 + 10 * MIN, type: 'responded', by: 'agent-zhao', details: 'Called back' });
+  });
+
+  test('a solution without an earlier response meets both', () => {
+    const { state, act } = openCase('000', '1');
+    act(solve('agent-zhao'), T0 + HOUR);
+    expect(state.status).toBe('solved');
+    expect(state.solution).toEqual({ text: 'Rebuilt the report index', by: 'agent-zhao', atMs: T0 + HOUR });
+    expect(Object.values(live(state)).map((window) => window.metMs)).toEqual([T0 + HOUR, T0 + HOUR]);
+    expect(nextDeadline(state)?.kind).toBe('auto-close');
+  });
+});
+
+describe('pause and resume (waiting on the customer, §4): pause time is never lost', () => {
+  test('a pause stops the clock; resuming continues with the time that was left', () => {
+    const { state, act, tick } = openCase('000', '1');
+    act(pause, T0 + 10 * MIN);
+    expect(state.paused).toBe(true);
+    expect(Object.values(live(state)).map((window) => window.dueMs)).toEqual([null, null]);
+    expect(nextDeadline(state)).toBeNull();
+    // Long past the original response due (10:30): no breach while paused.
+    tick(T0 + 2 * HOUR);
+    expect(state.breaches).toEqual([]);
+
+    act(resume, T0 + 3 * HOUR);
+    expect(state.paused).toBe(false);
+    expect(state.pauses).toEqual([{ fromMs: T0 + 10 * MIN, toMs: T0 + 3 * HOUR }]);
+    expect(dueOf(state, 'response')).toBe('2025-06-10T13:20:00+08:00');
+    expect(dueOf(state, 'diagnosis')).toBe('2025-06-10T16:50:00+08:00');
+    expect(nextDeadline(state)).toEqual({ atMs: T0 + 3 * HOUR + 20 * MIN, kind: 'window' });
+    expect(state.audit.slice(-2).map(({ type, by, atMs }) => ({ type, by, atMs }))).toEqual([
+      { type: 'paused', by: 'agent-li', atMs: T0 + 10 * MIN },
+      { type: 'resumed', by: 'agent-li', atMs: T0 + 3 * HOUR },
+    ]);
+  });
+
+  test('several pauses add up', () => {
+    const { state, act } = openCase('000', '1');
+    act(pause, T0 + 5 * MIN);
+    act(resume, T0 + HOUR);
+    act(pause, T0 + HOUR + 10 * MIN);
+    act(resume, T0 + 2 * HOUR);
+    // 5 + 10 minutes used: 15 left on the response window, 3 h 45 on the diagnosis.
+    expect(live(state).response.dueMs).toBe(T0 + 2 * HOUR + 15 * MIN);
+    expect(live(state).diagnosis.dueMs).toBe(T0 + 2 * HOUR + 3 * HOUR + 45 * MIN);
+    expect(state.pauses).toHaveLength(2);
+  });
+
+  test('in working time (001 L2, 8 working hours of 8:30–17:30): two hours used before the pause, six after', () => {
+    const { state, act } = openCase('001', 'L2', { reportedAt: new Date(at('2025-06-09 09:00')).toISOString() }, at('2025-06-09 09:00'));
+    expect(dueOf(state, 'response')).toBe('2025-06-09T17:00:00+08:00');
+    act(pause, at('2025-06-09 11:00'));
+    act(resume, at('2025-06-11 14:00'));
+    // Wed 14:00–17:30 is 3.5 h; the remaining 2.5 h run Thu 8:30–11:00.
+    expect(dueOf(state, 'response')).toBe('2025-06-12T11:00:00+08:00');
+  });
+
+  test('a solution given while paused ends the pause and counts only the time before it', () => {
+    const { state, act } = openCase('000', '1');
+    act(pause, T0 + 10 * MIN);
+    act(solve(), T0 + 5 * HOUR);
+    expect(state).toMatchObject({ status: 'solved', paused: false, pausedSinceMs: null, pauses: [{ fromMs: T0 + 10 * MIN, toMs: T0 + 5 * HOUR }] });
+    expect(Object.values(live(state)).map((window) => [window.consumedMs, window.metMs, window.breachedDueMs])).toEqual([
+      [10 * MIN, T0 + 5 * HOUR, null],
+      [10 * MIN, T0 + 5 * HOUR, null],
+    ]);
+  });
+});
+
+describe('reclassification (§2 default rule)', () => {
+  test('a more severe level restarts the open windows when it is confirmed', () => {
+    const { state, act } = openCase('000', '3');
+    act(severity('1'), T0 + 20 * MIN);
+    expect(state.severity).toBe('1');
+    expect(live(state).response).toMatchObject({ level: '1', dueMs: T0 + 50 * MIN, consumedMs: 0 });
+    expect(live(state).diagnosis).toMatchObject({ level: '1', dueMs: T0 + 20 * MIN + 4 * HOUR });
+    expect(state.windows.filter((window) => window.superseded).map((window) => [window.name, window.level])).toEqual([
+      ['response', '3'],
+      ['diagnosis', '3'],
+    ]);
+    expect(state.audit.at(-1)).toMatchObject({ atMs: T0 + 20 * MIN, type: 'severity-changed', by: 'agent-wang', details: '3 → 1' });
+  });
+
+  test('a less severe level keeps the time already used', () => {
+    const { state, act } = openCase('000', '1');
+    act(severity('3'), T0 + 20 * MIN);
+    // Level 3: response 1 h, diagnosis 24 h, with 20 minutes already used.
+    expect(live(state).response).toMatchObject({ level: '3', dueMs: T0 + HOUR, consumedMs: 20 * MIN });
+    expect(live(state).diagnosis).toMatchObject({ level: '3', dueMs: T0 + 24 * HOUR });
+  });
+
+  test('a less severe level keeps the working time used, in working hours (001 L1 → L3)', () => {
+    const { state, act } = openCase('001', 'L1', { reportedAt: new Date(at('2025-06-09 09:00')).toISOString() }, at('2025-06-09 09:00'));
+    act(severity('L3'), at('2025-06-09 09:40'));
+    // 12 h − 40 min: Mon 9:40–17:30 (7 h 50) + Tue 8:30–12:00 (3 h 30).
+    expect(dueOf(state, 'response')).toBe('2025-06-10T12:00:00+08:00');
+  });
+
+  test('a window already met stays met; only the open ones restart', () => {
+    const { state, act } = openCase('000', '3');
+    act(respond, T0 + 5 * MIN);
+    act(severity('1'), T0 + 20 * MIN);
+    expect(live(state).response).toMatchObject({ level: '3', metMs: T0 + 5 * MIN });
+    expect(live(state).diagnosis).toMatchObject({ level: '1', dueMs: T0 + 20 * MIN + 4 * HOUR });
+  });
+
+  test('during a pause the new windows wait for the resume, then run in full', () => {
+    const { state, act } = openCase('000', '3');
+    act(pause, T0 + 10 * MIN);
+    act(severity('1'), T0 + 20 * MIN);
+    expect(live(state).response.dueMs).toBeNull();
+    act(resume, T0 + HOUR);
+    expect(live(state).response.dueMs).toBe(T0 + HOUR + 30 * MIN);
+  });
+
+  test('002 software B → C restarts at the confirmation: remote work due 12 elapsed hours later', () => {
+    const { state, act } = openCase('002-software', 'B');
+    act(severity('C'), T0 + HOUR);
+    expect(dueOf(state, 'remote-start')).toBe('2025-06-10T23:00:00+08:00');
+    // C has no "solved within" window: the B window is no longer owed.
+    expect(live(state).resolution).toBeUndefined();
+  });
+});
+
+describe('reclassification rules a contract states for itself (§2: "until a contract states its own rule")', () => {
+  const withRule = (reclassification: 'restart' | 'carry-elapsed' | 'from-report') => ({ policy: { ...presetPolicy('000'), reclassification } });
+
+  test('restart: even a less severe level starts its windows afresh', () => {
+    const { state, act } = openCase('000', '1', withRule('restart'));
+    act(severity('3'), T0 + 20 * MIN);
+    expect(live(state).response).toMatchObject({ dueMs: T0 + 20 * MIN + HOUR, consumedMs: 0 });
+  });
+
+  test('carry-elapsed: even a more severe level keeps the time used', () => {
+    const { state, act } = openCase('000', '3', withRule('carry-elapsed'));
+    act(severity('1'), T0 + 20 * MIN);
+    expect(live(state).response).toMatchObject({ dueMs: T0 + 30 * MIN, consumedMs: 20 * MIN });
+  });
+
+  test('from-report: the new level counts from the clock start, as if it had applied all along', () => {
+    const { state, act } = openCase('000', '3', withRule('from-report'));
+    act(severity('1'), T0 + 20 * MIN);
+    expect(live(state).response.dueMs).toBe(T0 + 30 * MIN);
+    expect(live(state).diagnosis.dueMs).toBe(T0 + 4 * HOUR);
+  });
+
+  test('from-report leaves out a pause that has ended', () => {
+    const { state, act } = openCase('000', '3', withRule('from-report'));
+    act(pause, T0 + 5 * MIN);
+    act(resume, T0 + 15 * MIN);
+    act(severity('1'), T0 + 25 * MIN);
+    // 15 of the 25 minutes ran: 15 left of level 1's 30.
+    expect(live(state).response.dueMs).toBe(T0 + 40 * MIN);
+  });
+
+  test('from-report leaves out the pause still running when the level changes (pause time is never lost)', () => {
+    const { state, act } = openCase('000', '3', withRule('from-report'));
+    act(pause, T0 + 10 * MIN);
+    act(severity('1'), T0 + HOUR);
+    expect(live(state).response).toMatchObject({ dueMs: null, consumedMs: 10 * MIN });
+    act(resume, T0 + 2 * HOUR);
+    expect(live(state).response.dueMs).toBe(T0 + 2 * HOUR + 20 * MIN);
+    expect(live(state).diagnosis.dueMs).toBe(T0 + 2 * HOUR + 3 * HOUR + 50 * MIN);
+  });
+});
+
+describe('an amended contract applied to an open case', () => {
+  test('switches policy and level, keeping the working time a window of the same name has used', () => {
+    const { state, act } = openCase('000', '1');
+    act(applyContract(2, 'standard'), T0 + 20 * MIN);
+    expect(state).toMatchObject({ severity: 'standard', policy: { id: '004' }, contract: { id: 'acme', version: 2 } });
+    expect(live(state).response).toMatchObject({ policyId: '004', level: 'standard', consumedMs: 20 * MIN, dueMs: T0 + 30 * MIN });
+    expect(state.audit.at(-1)).toMatchObject({ atMs: T0 + 20 * MIN, type: 'contract-applied', by: 'ops-liu' });
+  });
+
+  test('loses no pause: applied while paused, the windows wait for the resume', () => {
+    const { state, act } = openCase('000', '1');
+    act(pause, T0 + 10 * MIN);
+    act(applyContract(2, 'standard'), T0 + 20 * MIN);
+    expect(live(state).response).toMatchObject({ consumedMs: 10 * MIN, dueMs: null });
+    act(resume, T0 + HOUR);
+    expect(live(state).response.dueMs).toBe(T0 + HOUR + 20 * MIN);
+  });
+});
+
+describe('breaches escalate one tier each (§3)', () => {
+  test('004: response breach → tier 2, restore breach → tier 3, each recorded with window, due and actual instant', () => {
+    const { state, act, tick } = openCase('004', 'standard');
+    expect(nextDeadline(state)).toEqual({ atMs: T0 + 30 * MIN, kind: 'window' });
+
+    tick(T0 + 30 * MIN - 1);
+    expect(state.breaches).toEqual([]);
+    expect(state.tier).toBe(1);
+
+    tick(T0 + 31 * MIN);
+    expect(state.breaches).toEqual([{ window: 'response', level: 'standard', dueMs: T0 + 30 * MIN, recordedMs: T0 + 31 * MIN }]);
+    expect(state.tier).toBe(2);
+    expect(state.audit.slice(-2)).toEqual([
+      { atMs: T0 + 31 * MIN, type: 'breached', by: 'system', details: expect.stringContaining('response window') },
+      { atMs: T0 + 31 * MIN, type: 'escalated', by: 'system', details: 'Tier 1 → 2: Service consultant' },
+    ]);
+
+    // The same breach is not recorded twice.
+    tick(T0 + 32 * MIN);
+    expect(state.breaches).toHaveLength(1);
+    expect(nextDeadline(state)).toEqual({ atMs: T0 + 2 * HOUR, kind: 'window' });
+
+    // A late response still meets the window; the breach stays on record.
+    act(respond, T0 + 40 * MIN);
+    expect(live(state).response).toMatchObject({ metMs: T0 + 40 * MIN, breachedDueMs: T0 + 30 * MIN });
+
+    tick(T0 + 2 * HOUR);
+    expect(state.breaches[1]).toEqual({ window: 'restore', level: 'standard', dueMs: T0 + 2 * HOUR, recordedMs: T0 + 2 * HOUR });
+    expect(state.tier).toBe(3);
+    expect(state.audit.at(-1)).toMatchObject({ type: 'escalated', details: 'Tier 2 → 3: Headquarters / development team' });
+    expect(nextDeadline(state)).toBeNull();
+  });
+
+  test('two windows passed at once are recorded oldest first, escalating twice', () => {
+    const { state, tick } = openCase('004', 'standard');
+    tick(T0 + 5 * HOUR);
+    expect(state.breaches.map((breach) => [breach.window, breach.dueMs, breach.recordedMs])).toEqual([
+      ['response', T0 + 30 * MIN, T0 + 5 * HOUR],
+      ['restore', T0 + 2 * HOUR, T0 + 5 * HOUR],
+    ]);
+    expect(state.tier).toBe(3);
+  });
+
+  test('the tier stops at the preset’s last one (000 has two)', () => {
+    const { state, tick } = openCase('000', '1');
+    tick(T0 + 5 * HOUR);
+    expect(state.breaches).toHaveLength(2);
+    expect(state.tier).toBe(2);
+    expect(state.audit.filter((entry) => entry.type === 'escalated')).toHaveLength(1);
+  });
+
+  test('001: a breach of the L1 response hands the case to the dedicated maintenance team', () => {
+    const { state, act, tick } = openCase('001', 'L3', { reportedAt: new Date(at('2025-06-09 09:00')).toISOString() }, at('2025-06-09 09:00'));
+    act(severity('L1'), at('2025-06-09 09:30'));
+    tick(at('2025-06-09 10:31'));
+    expect(state.tier).toBe(2);
+    expect(state.breaches).toEqual([{ window: 'response', level: 'L1', dueMs: at('2025-06-09 10:30'), recordedMs: at('2025-06-09 10:31') }]);
+    expect(state.policy.escalationTiers[state.tier - 1]).toBe('Dedicated maintenance team');
+  });
+});
+
+describe('closing and reopening (§4, 001 §1.11)', () => {
+  const SOLVED = at('2025-03-14 10:00');
+  const AUTO_CLOSE = at('2025-04-14 10:00');
+  const FINAL_CLOSE = at('2025-05-14 10:00');
+
+  function solvedCase() {
+    const opened = openCase('000', '1', { reportedAt: new Date(SOLVED - HOUR).toISOString() }, SOLVED - HOUR);
+    opened.act(solve(), SOLVED);
+    return opened;
+  }
+
+  test('auto-closes one calendar month after the solution when the customer is silent, and e-mails the customer', () => {
+    const { state, tick } = solvedCase();
+    expect(nextDeadline(state)).toEqual({ atMs: AUTO_CLOSE, kind: 'auto-close' });
+    tick(AUTO_CLOSE - 1);
+    expect(state.status).toBe('solved');
+    expect(state.outbox).toEqual([]);
+
+    tick(AUTO_CLOSE);
+    expect(state.status).toBe('auto-closed');
+    expect(state.autoClosedMs).toBe(AUTO_CLOSE);
+    expect(state.outbox).toEqual([{
+      key: `hotline-${state.caseId}/auto-close/1`,
+      to: 'it@acme.example',
+      subject: `Case ${state.caseId} closed automatically`,
+      text: expect.stringContaining('reopen the case within 1 month'),
+    }]);
+    expect(state.audit.at(-1)).toMatchObject({ atMs: AUTO_CLOSE, type: 'auto-closed', by: 'system' });
+
+    // Time passing again does not send a second e-mail.
+    tick(AUTO_CLOSE + HOUR);
+    expect(state.outbox).toHaveLength(1);
+    expect(nextDeadline(state)).toEqual({ atMs: FINAL_CLOSE, kind: 'final-close' });
+  });
+
+  test('a month is a calendar month in the customer’s zone: 31 January → 28 February', () => {
+    const opened = openCase('000', '1', { reportedAt: new Date(at('2025-01-31 09:00')).toISOString() }, at('2025-01-31 09:00'));
+    opened.act(solve(), at('2025-01-31 10:00'));
+    expect(show(nextDeadline(opened.state)!.atMs)).toBe('2025-02-28T10:00:00+08:00');
+  });
+
+  test('finally closes when not reopened within a month of the automatic close', () => {
+    const { state, tick } = solvedCase();
+    tick(AUTO_CLOSE);
+    tick(FINAL_CLOSE - 1);
+    expect(state.status).toBe('auto-closed');
+    tick(FINAL_CLOSE);
+    expect(state).toMatchObject({ status: 'closed', closedMs: FINAL_CLOSE, closeReason: expect.stringContaining('Not reopened within 1 month') });
+    expect(state.audit.at(-1)).toMatchObject({ atMs: FINAL_CLOSE, type: 'closed', by: 'system' });
+    expect(nextDeadline(state)).toBeNull();
+    expect(refusalOf(state, reopen)?.type).toBe('InvalidState');
+    expect(refusalOf(state, confirm)?.type).toBe('InvalidState');
+  });
+
+  test('reopening within the month arms a fresh solution window; the next silence closes it again', () => {
+    const { state, act, tick } = solvedCase();
+    tick(AUTO_CLOSE);
+    // An hour before the final close was due.
+    const reopenedAt = at('2025-05-14 09:00');
+    act(reopen, reopenedAt);
+    expect(state).toMatchObject({ status: 'in-progress', autoClosedMs: null });
+    expect(state.audit.at(-1)).toMatchObject({ atMs: reopenedAt, type: 'reopened', by: 'customer', details: 'It failed again' });
+    // Diagnosis (4 h for level 1) starts again in full; the response stays met.
+    expect(live(state).diagnosis).toMatchObject({ dueMs: reopenedAt + 4 * HOUR, metMs: null, consumedMs: 0 });
+    expect(live(state).response.metMs).toBe(SOLVED);
+    expect(nextDeadline(state)).toEqual({ atMs: reopenedAt + 4 * HOUR, kind: 'window' });
+
+    // The final close that was due at 10:00 no longer applies.
+    tick(FINAL_CLOSE);
+    expect(state.status).toBe('in-progress');
+    expect(state.breaches).toEqual([]);
+
+    act(solve(), at('2025-05-14 11:00'));
+    expect(state.solutionCount).toBe(2);
+    tick(at('2025-06-14 11:00') - 1);
+    expect(state.status).toBe('solved');
+    tick(at('2025-06-14 11:00'));
+    expect(state.status).toBe('auto-closed');
+    expect(state.outbox.map((email) => email.key)).toEqual([`hotline-${state.caseId}/auto-close/1`, `hotline-${state.caseId}/auto-close/2`]);
+  });
+
+  test('the customer’s confirmation closes the case at once, with no e-mail and nothing left to wait for', () => {
+    const { state, act, tick } = solvedCase();
+    act(confirm, SOLVED + 2 * HOUR);
+    expect(state).toMatchObject({ status: 'closed', closedMs: SOLVED + 2 * HOUR, closeReason: 'Confirmed by the customer' });
+    expect(state.audit.at(-1)).toMatchObject({ type: 'confirmed', by: 'customer', atMs: SOLVED + 2 * HOUR });
+    expect(nextDeadline(state)).toBeNull();
+    tick(FINAL_CLOSE);
+    expect(state.outbox).toEqual([]);
+    expect(state.closedMs).toBe(SOLVED + 2 * HOUR);
+  });
+
+  test('a confirmation after the automatic close closes the case at once', () => {
+    const { state, act, tick } = solvedCase();
+    tick(AUTO_CLOSE);
+    act(confirm, AUTO_CLOSE + HOUR);
+    expect(state).toMatchObject({ status: 'closed', closedMs: AUTO_CLOSE + HOUR, closeReason: 'Confirmed by the customer' });
+  });
+
+  test('a rejected solution reopens its window with the time it had when solved (deciding time not counted)', () => {
+    const { state, act } = openCase('004', 'standard');
+    act(solve(), T0 + HOUR);
+    act({ type: 'reject', by: 'customer', reason: 'Still slow' }, T0 + 5 * HOUR);
+    expect(state.status).toBe('in-progress');
+    expect(live(state).restore).toMatchObject({ metMs: null, dueMs: T0 + 6 * HOUR });
+    // The response window stays met.
+    expect(live(state).response.metMs).toBe(T0 + HOUR);
+    expect(nextDeadline(state)).toEqual({ atMs: T0 + 6 * HOUR, kind: 'window' });
+    expect(state.audit.at(-1)).toMatchObject({ type: 'solution-rejected', by: 'customer', details: 'Still slow' });
+  });
+
+  test('custom closing settings: two months of silence, then two more to reopen', () => {
+    const opened = openCase('000', '1', { reportedAt: new Date(SOLVED - HOUR).toISOString(), closing: { autoCloseAfterMonths: 2, reopenWithinMonths: 2 } }, SOLVED - HOUR);
+    opened.act(solve(), SOLVED);
+    expect(show(nextDeadline(opened.state)!.atMs)).toBe('2025-05-14T10:00:00+08:00');
+    opened.tick(at('2025-05-14 10:00'));
+    expect(show(nextDeadline(opened.state)!.atMs)).toBe('2025-07-14T10:00:00+08:00');
+  });
+});
+
+describe('satisfaction call-backs (003 §4: a spot check)', () => {
+  test('every solution is sampled at rate 1, none at rate 0', () => {
+    const all = openCase('000', '1');
+    all.act(solve(), T0 + HOUR);
+    expect(all.state.callBacksDue).toEqual([1]);
+    const none = openCase('000', '1', { closing: { callBackSampleRate: 0 } });
+    none.act(solve(), T0 + HOUR);
+    expect(none.state.callBacksDue).toEqual([]);
+  });
+
+  test('the draw is stable per case and solution, and near the rate over many cases', () => {
+    expect(isSampledForCallBack('case-42', 1, 0.3)).toBe(isSampledForCallBack('case-42', 1, 0.3));
+    const sampled = Array.from({ length: 2000 }, (_, index) => isSampledForCallBack(`case-${index}`, 1, 0.3)).filter(Boolean).length;
+    expect(sampled / 2000).toBeGreaterThan(0.25);
+    expect(sampled / 2000).toBeLessThan(0.35);
+  });
+});
