@@ -37,6 +37,12 @@ export const calendarDataSchema = z.object({
   removeWorkingDays: z.array(localDate).max(366).optional(),
 });
 
+export const DEFAULT_WARNING_PERCENT = 80;
+export const noticesOutsideWorkingTimeSchema = z.enum(['at-once', 'next-working-instant']);
+export const preBreachWarningSchema = z
+  .object({ atPercent: z.number().int().min(1).max(99).optional(), minutesBefore: z.number().int().positive().max(366 * 24 * 60).optional() })
+  .strict();
+
 /** Every term, none defaulted: the shape of an amendment's `changes` is this, partial. */
 export const contractTermsObject = z.object({
   customer: z.object({ id: identifier, name: z.string().trim().min(1).max(200), email: z.email() }),
@@ -49,7 +55,9 @@ export const contractTermsObject = z.object({
   freeTrainingSessionsPerYear: z.number().int().min(0).max(100),
   vip: z.boolean(),
   reminderDaysBeforeEnd: z.array(z.number().int().min(1).max(365)).max(5),
-  noticesOutsideWorkingTime: z.enum(['at-once', 'next-working-instant']),
+  noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
+  noticeRecipients: z.array(z.email()).max(20),
+  preBreachWarning: preBreachWarningSchema,
 });
 
 /** New terms: what a request leaves out gets the documented default. */
@@ -61,7 +69,8 @@ export const newContractTermsSchema = contractTermsObject.extend({
   freeTrainingSessionsPerYear: contractTermsObject.shape.freeTrainingSessionsPerYear.default(0),
   vip: z.boolean().default(false),
   reminderDaysBeforeEnd: contractTermsObject.shape.reminderDaysBeforeEnd.default([30, 7]),
-  noticesOutsideWorkingTime: contractTermsObject.shape.noticesOutsideWorkingTime.default('next-working-instant'),
+  noticeRecipients: contractTermsObject.shape.noticeRecipients.default([]),
+  preBreachWarning: preBreachWarningSchema.default({ atPercent: DEFAULT_WARNING_PERCENT }),
 });
 
 export const amendmentSchema = z.object({

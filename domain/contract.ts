@@ -33,8 +33,12 @@ export interface ContractTerms {
   vip: boolean;
   /** E-mail reminders this many days before a service period ends. */
   reminderDaysBeforeEnd: number[];
-  /** A notice (warning, breach) falling outside working time: send at once or at the next working instant. */
-  noticesOutsideWorkingTime: 'at-once' | 'next-working-instant';
+  /** A notice (warning, breach) falling outside office hours: at once, or at their next instant. Unset: at once for 24×7 policies, else wait. */
+  noticesOutsideWorkingTime?: 'at-once' | 'next-working-instant';
+  /** Who gets warnings and breach notices (service desk, escalation contacts). */
+  noticeRecipients: string[];
+  /** Warn when a window has used this share of its working time, or is this much working time from due. */
+  preBreachWarning: { atPercent?: number; minutesBefore?: number };
 }
 
 export interface Amendment {

@@ -5,6 +5,8 @@ export interface Email {
   to: string;
   subject: string;
   text: string;
+  /** Held until this instant (a notice waiting for office hours). */
+  notBeforeMs?: number;
 }
 
 /** Failure type of an e-mail the SMTP server refused for good (a bad address, a message it will not take). */

@@ -4,6 +4,7 @@
  * (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
  */
 import { dataCoverageWarnings } from './data-coverage';
+import { type Notice, type NoticeSettings, deliveryMs, noticeEmails, officeHoursOf, warningDueMs } from './notices';
 import type { Email } from './email';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
 import { checkEntitlement } from './entitlement';
@@ -68,6 +69,8 @@ export interface HotlineIntake {
   closing?: Partial<ClosingSettings>;
   /** The contract whose terms were snapshotted into this intake, and their version. */
   contract?: ContractReference;
+  /** Pre-breach warnings and breach notices; without them, breaches are only recorded. */
+  notices?: NoticeSettings;
 }
 
 export interface ContractReference {
@@ -132,6 +135,9 @@ export interface HotlineCase {
   outbox: Email[];
   warnings: string[];
   contract?: ContractReference;
+  notices?: NoticeSettings;
+  /** Notices already queued, as `kind/windowIndex`. */
+  noticesDone?: string[];
 }
 
 export class NotEntitledError extends Error {
@@ -183,6 +189,7 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
     outbox: [],
     warnings: dataCoverageWarnings(windows, intake.policy),
     ...(intake.contract && { contract: intake.contract }),
+    ...(intake.notices && { notices: intake.notices, noticesDone: [] }),
   };
 }
 
@@ -346,11 +353,17 @@ function finalCloseDueMs(state: HotlineCase): number | null {
   return addCalendarMonths(state.autoClosedMs, state.closing.reopenWithinMonths, new ZoneOffsets(state.timeZone));
 }
 
-export type DeadlineKind = 'window' | 'auto-close' | 'final-close';
+export type DeadlineKind = 'window' | 'warning' | 'notice' | 'auto-close' | 'final-close';
 
 /** The next instant at which time alone changes the case, and why. */
-export function nextDeadline(state: HotlineCase): { atMs: number; kind: DeadlineKind } | null {
+export function nextDeadline(state: HotlineCase, calendars?: PolicyCalendars): { atMs: number; kind: DeadlineKind } | null {
   const candidates: { atMs: number; kind: DeadlineKind }[] = [];
+  if (state.notices && calendars) {
+    const warning = nextWarningMs(state, state.notices, calendars);
+    if (warning !== null) candidates.push({ atMs: warning, kind: 'warning' });
+    const held = state.outbox.map((email) => email.notBeforeMs).filter((ms): ms is number => ms !== undefined);
+    if (held.length > 0) candidates.push({ atMs: Math.min(...held), kind: 'notice' });
+  }
   if (state.status === 'open' || state.status === 'in-progress') {
     const due = nextDueMs(state.windows);
     if (due !== null) candidates.push({ atMs: due, kind: 'window' });
@@ -375,6 +388,7 @@ export function applyTime(state: HotlineCase, nowMs: number, calendars: PolicyCa
       }
     }
   }
+  if (state.notices) queueNotices(state, state.notices, nowMs, calendars);
   const autoClose = autoCloseDueMs(state);
   if (autoClose !== null && autoClose <= nowMs) {
     state.status = 'auto-closed';
@@ -402,3 +416,36 @@ export function isBreached(state: HotlineCase): boolean {
 }
 
 export type { Email };
+
+function nextWarningMs(state: HotlineCase, settings: NoticeSettings, calendars: PolicyCalendars): number | null {
+  if (state.status !== 'open' && state.status !== 'in-progress') return null;
+  const done = new Set(state.noticesDone);
+  const instants = state.windows
+    .map((window, index) => (done.has(`warning/${index}`) ? null : warningDueMs(window, settings, Number.NEGATIVE_INFINITY, calendars)))
+    .filter((ms): ms is number => ms !== null);
+  return instants.length === 0 ? null : Math.min(...instants);
+}
+
+/** Queues a warning for each window past its threshold and a notice for each new breach, once each. */
+function queueNotices(state: HotlineCase, settings: NoticeSettings, nowMs: number, calendars: PolicyCalendars): void {
+  const done = new Set(state.noticesDone);
+  const officeHours = officeHoursOf(settings);
+  const live = state.status === 'open' || state.status === 'in-progress';
+  state.windows.forEach((window, index) => {
+    const notices: Notice[] = [];
+    if (window.breachedDueMs !== null && !done.has(`breach/${index}`)) {
+      notices.push({ kind: 'breach', window: index, atMs: window.breachedDueMs, deliverAtMs: deliveryMs(Math.max(nowMs, window.breachedDueMs), settings, officeHours) });
+    } else if (live && !done.has(`warning/${index}`)) {
+      const warningMs = warningDueMs(window, settings, Number.NEGATIVE_INFINITY, calendars);
+      if (warningMs !== null && warningMs <= nowMs) notices.push({ kind: 'warning', window: index, atMs: warningMs, deliverAtMs: deliveryMs(nowMs, settings, officeHours) });
+    }
+    for (const notice of notices) {
+      const key = `${notice.kind}/${index}`;
+      state.noticesDone!.push(key);
+      done.add(key);
+      state.outbox.push(...noticeEmails(state.caseId, notice, window, settings, state.policy.escalationTiers[state.tier - 1] ?? '', state.timeZone));
+      const held = notice.deliverAtMs > nowMs ? `, e-mail held until ${new Date(notice.deliverAtMs).toISOString()}` : '';
+      state.audit.push({ atMs: nowMs, type: notice.kind === 'warning' ? 'warned' : 'breach-notified', by: 'system', details: `${window.label} window (level ${window.level})${held}` });
+    }
+  });
+}

@@ -37,6 +37,8 @@ export function deadlineSummary(state: HotlineCase, kind: DeadlineKind, atMs: nu
   const due = formatInstant(atMs, new ZoneOffsets(state.timeZone));
   if (kind === 'auto-close') return `Auto-close if the customer stays silent, due ${due}`;
   if (kind === 'final-close') return `Final close unless reopened, due ${due}`;
+  if (kind === 'warning') return `Pre-breach warning, due ${due}`;
+  if (kind === 'notice') return `Notice held for office hours, goes ${due}`;
   const window = state.windows.find((candidate) => candidate.dueMs === atMs && candidate.metMs === null && !candidate.superseded);
   return `${window?.label ?? 'SLA'} window, level ${state.severity}, due ${due}`;
 }

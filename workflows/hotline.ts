@@ -95,7 +95,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       await continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state });
     }
     const seen = revision;
-    const deadline = nextDeadline(state);
+    const deadline = nextDeadline(state, currentCalendars());
     if (deadline === null) {
       await condition(() => revision !== seen);
     } else if (deadline.atMs > Date.now()) {
@@ -103,7 +103,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     }
     applyTime(state, Date.now(), currentCalendars());
   }
-  await carryOutEffects(state);
+  await carryOutEffects(state, { final: true });
   attributes.sync(state);
   showCurrentDetails(state);
   await condition(allHandlersFinished);
@@ -120,9 +120,11 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
 }
 
 /** Sends queued e-mails and starts sampled call-backs; both are recorded on the case. */
-async function carryOutEffects(state: HotlineCase): Promise<void> {
-  while (state.outbox.length > 0) {
-    const email = state.outbox[0];
+async function carryOutEffects(state: HotlineCase, { final = false } = {}): Promise<void> {
+  // A notice held for office hours waits; once the case is closed nothing waits any more.
+  const ready = () => state.outbox.findIndex((email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now());
+  for (let index = ready(); index !== -1; index = ready()) {
+    const email = state.outbox[index];
     try {
       await sendEmail(email);
       state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
@@ -131,7 +133,7 @@ async function carryOutEffects(state: HotlineCase): Promise<void> {
       if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
       state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${error.cause.message}` });
     }
-    state.outbox.shift();
+    state.outbox.splice(index, 1);
   }
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];

@@ -9,11 +9,12 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { type CalendarDataSource, type ContractState, contractPolicy } from '../../domain/contract';
 import type { ServicePeriod } from '../../domain/entitlement';
 import type { ContractReference, HotlineIntake } from '../../domain/hotline-case';
+import type { NoticeSettings } from '../../domain/notices';
 import { DEFAULT_TIME_ZONE, type PresetId, type SlaPolicy, findLevel, presetPolicy } from '../../domain/sla-policy';
 import { contractStateQuery } from '../../workflows/contract';
 import { contractHandle } from '../contracts/router';
 import { HttpError } from '../errors';
-import { policySnapshot } from '../policy-snapshot';
+import { DEFAULT_NOTICE_TERMS, type NoticeTerms, noticeSettings, policySnapshot } from '../policy-snapshot';
 import { type CreateCaseBody, DEFAULT_PRESET } from './schemas';
 
 export interface TermsRequest {
@@ -23,6 +24,7 @@ export interface TermsRequest {
   policy?: SlaPolicy;
   timeZone?: string;
   calendarData?: CalendarDataSource;
+  notices?: NoticeTerms;
   severity: string;
   reportedMs: number;
 }
@@ -32,6 +34,7 @@ export interface ResolvedTerms {
   timeZone: string;
   contract?: ContractState;
   contractReference?: ContractReference;
+  notices?: NoticeSettings;
 }
 
 export async function loadContract(client: Client, contractId: string): Promise<ContractState> {
@@ -48,6 +51,7 @@ export async function loadContract(client: Client, contractId: string): Promise<
 export async function resolveTerms(client: Client, request: TermsRequest): Promise<ResolvedTerms> {
   let resolved: ResolvedTerms;
   let source: CalendarDataSource;
+  let noticeTerms: NoticeTerms;
   if (request.contractId !== undefined) {
     const contract = await loadContract(client, request.contractId);
     if (!contract.terms.products.includes('hotline')) {
@@ -55,17 +59,23 @@ export async function resolveTerms(client: Client, request: TermsRequest): Promi
     }
     resolved = { policy: contractPolicy(contract.terms), timeZone: contract.terms.timeZone, contract, contractReference: { id: contract.contractId, version: contract.version } };
     source = contract.terms.calendarData;
+    noticeTerms = contract.terms;
   } else {
     const timeZone = request.timeZone ?? DEFAULT_TIME_ZONE;
     resolved = { policy: request.policy ?? presetPolicy(request.preset ?? DEFAULT_PRESET, timeZone), timeZone };
     source = request.calendarData ?? { region: 'CN' };
+    noticeTerms = request.notices ?? DEFAULT_NOTICE_TERMS;
   }
   if (!findLevel(resolved.policy, request.severity)) {
     const levels = resolved.policy.levels.map((level) => level.id).join(', ');
     const message = `Policy ${resolved.policy.id} has no severity "${request.severity}"; use one of ${levels}`;
     throw new HttpError(400, 'invalid_request', message, { issues: [{ path: ['severity'], message }] });
   }
-  return { ...resolved, policy: await policySnapshot(client, resolved.policy, source, request.reportedMs, resolved.timeZone) };
+  return {
+    ...resolved,
+    policy: await policySnapshot(client, resolved.policy, source, request.reportedMs, resolved.timeZone),
+    notices: await noticeSettings(client, noticeTerms, resolved.policy, source, request.reportedMs, resolved.timeZone),
+  };
 }
 
 export async function buildIntake(client: Client, body: CreateCaseBody, caseId: string): Promise<HotlineIntake> {
@@ -85,5 +95,6 @@ export async function buildIntake(client: Client, body: CreateCaseBody, caseId: 
     openedBy: body.openedBy,
     closing: body.closing,
     ...(terms.contractReference && { contract: terms.contractReference }),
+    ...(terms.notices && { notices: terms.notices }),
   };
 }

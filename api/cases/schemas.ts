@@ -1,6 +1,8 @@
 /** Request schemas of the hotline case routes: the only definition of each request. */
 import { z } from 'zod';
-import { actor, calendarDataSchema, identifier, servicePeriodsSchema } from '../../domain/contract-schema';
+import {
+  DEFAULT_WARNING_PERCENT, actor, calendarDataSchema, identifier, noticesOutsideWorkingTimeSchema, preBreachWarningSchema, servicePeriodsSchema,
+} from '../../domain/contract-schema';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
 import { PRESET_IDS, presetPolicy, type PresetId } from '../../domain/sla-policy';
 import { timeZoneSchema } from '../../domain/policy-schema';
@@ -18,7 +20,7 @@ const customerSchema = z.object({
 });
 
 /** Terms a case under a contract takes from the contract, never from the request. */
-const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData'] as const;
+const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData', 'notices'] as const;
 
 /**
  * A case either names its contract (`contractId`: policy, calendar, periods and customer come from
@@ -39,6 +41,14 @@ export const createCaseBody = z
     severity: z.string().min(1).max(40),
     timeZone: timeZoneSchema.optional(),
     calendarData: calendarDataSchema.optional(),
+    /** Without a contract: who gets warnings and breach notices, and when (defaults: nobody, 80 %). */
+    notices: z
+      .object({
+        noticeRecipients: z.array(z.email()).max(20).default([]),
+        preBreachWarning: preBreachWarningSchema.default({ atPercent: DEFAULT_WARNING_PERCENT }),
+        noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
+      })
+      .optional(),
     reportedAt: z.iso
       .datetime({ offset: true })
       .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')

@@ -583,3 +583,29 @@ describe('satisfaction call-backs (003 §4: a spot check)', () => {
     expect(sampled / 2000).toBeLessThan(0.35);
   });
 });
+
+describe('several windows passing together (a worker outage, or a wake-up after a long pause in processing)', () => {
+  test('each breach is recorded with its own due instant and escalates one tier each, none skipped', () => {
+    const { state, tick } = openCase('004', 'standard');
+    // The worker only wakes at T0 + 3 h: the response (30 min) and the restore (2 h) windows both passed.
+    tick(T0 + 3 * HOUR);
+    expect(state.breaches.map((breach) => [breach.window, show(breach.dueMs), show(breach.recordedMs)])).toEqual([
+      ['response', '2025-06-10T10:30:00+08:00', '2025-06-10T13:00:00+08:00'],
+      ['restore', '2025-06-10T12:00:00+08:00', '2025-06-10T13:00:00+08:00'],
+    ]);
+    expect(state.tier).toBe(3);
+    expect(state.audit.filter((entry) => entry.type === 'escalated').map((entry) => entry.details!.slice(0, 10))).toEqual(['Tier 1 → 2', 'Tier 2 → 3']);
+  });
+
+  test('with notices, each passed window gets its own breach notice and none a late warning', () => {
+    const { state, tick } = openCase('004', 'standard', {
+      notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'at-once', officeHours: { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:00', '18:00']] } } },
+    });
+    tick(T0 + 3 * HOUR);
+    expect(state.noticesDone).toEqual(['breach/0', 'breach/1']);
+    expect(state.outbox.map((email) => email.subject)).toEqual([
+      expect.stringContaining('Response window (level standard) breached'),
+      expect.stringContaining('Restore window (level standard) breached'),
+    ]);
+  });
+});

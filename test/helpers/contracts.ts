@@ -14,6 +14,8 @@ export function contractTerms(overrides: Partial<ContractTerms> = {}): ContractT
     vip: false,
     reminderDaysBeforeEnd: [30, 7],
     noticesOutsideWorkingTime: 'next-working-instant',
+    noticeRecipients: ['desk@vendor.example'],
+    preBreachWarning: { atPercent: 80 },
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CalendarSpec, Weekday } from '../../domain/calendar';
 import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
 import { callBackWorkflowId } from '../../domain/products';
 import { hotlineWorkflow } from '../../workflows';
@@ -200,4 +201,55 @@ test('a case outside every service period is refused with the reason (not entitl
   expect(failure).toBeInstanceOf(WorkflowFailedError);
   expect((failure.cause as ApplicationFailure).type).toBe('NotEntitled');
   expect((failure.cause as ApplicationFailure).message).toContain('2021-01-01');
+});
+
+describe('pre-breach warnings and breach notices', () => {
+  const officeHoursOn = (weekday: Weekday): CalendarSpec => ({ timeZone: 'Asia/Shanghai', weekly: { [weekday]: [['09:00', '10:00']] } });
+  const mailsOf = (caseId: string, kind: string) => readdirSync(outbox).filter((file) => file.includes(caseId) && file.includes(kind));
+
+  test('warns at 80 % of the window and notifies the breach at once under a 24×7 policy', async () => {
+    const intake = hotlineIntake({
+      preset: '000', severity: '1',
+      notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'at-once', officeHours: officeHoursOn('sun') },
+    });
+    const handle = await start(intake);
+    await env.sleep(23 * MINUTE);
+    expect(mailsOf(intake.caseId, 'warning')).toEqual([]);
+    await env.sleep(2 * MINUTE);
+    const warned = await stateOf(handle);
+    expect(warned.audit.filter((entry) => entry.type === 'warned').map((entry) => entry.details)).toEqual(['Response window (level 1)']);
+    // 80 % of 30 minutes, recorded when the timer fires (the worker's task may start a moment later).
+    const warnedAfter = warned.audit.find((entry) => entry.type === 'warned')!.atMs - warned.reportedMs;
+    expect(warnedAfter).toBeGreaterThanOrEqual(24 * MINUTE);
+    expect(warnedAfter).toBeLessThan(24 * MINUTE + 5_000);
+    expect(mailsOf(intake.caseId, 'warning')).toHaveLength(1);
+    await env.sleep(6 * MINUTE);
+    const breached = await stateOf(handle);
+    expect(breached.audit.map((entry) => entry.type)).toContain('breach-notified');
+    const [breachMail] = mailsOf(intake.caseId, 'breach');
+    expect(readFileSync(path.join(outbox, breachMail), 'utf8')).toMatch(/Subject: Case .* Response window \(level 1\) breached/);
+  });
+
+  test('a notice outside office hours waits for their next instant when the contract says so', async () => {
+    const nowMs = await env.currentTimeMs();
+    // Office hours only on the day after tomorrow (Shanghai), 09:00–10:00: now is surely outside.
+    const dayAfterTomorrow = new Date(nowMs + 8 * HOUR + 2 * 24 * HOUR);
+    const weekday = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[dayAfterTomorrow.getUTCDay()];
+    const intake = hotlineIntake({
+      preset: '000', severity: '1',
+      notices: { to: ['desk@vendor.example'], outsideWorkingTime: 'next-working-instant', officeHours: officeHoursOn(weekday) },
+    });
+    const handle = await start(intake);
+    await env.sleep(31 * MINUTE);
+    const held = await stateOf(handle);
+    expect(held.breaches).toHaveLength(1);
+    expect(held.audit.find((entry) => entry.type === 'breach-notified')!.details).toContain('held until');
+    expect(mailsOf(intake.caseId, 'breach')).toEqual([]);
+    await env.sleep('3 days');
+    // The response breach (window 0) and, four hours in, the diagnosis breach: both held, both sent.
+    expect(mailsOf(intake.caseId, 'breach_0')).toHaveLength(1);
+    const sent = (await stateOf(handle)).audit.find((entry) => entry.type === 'email-sent' && entry.details!.includes('Response window (level 1) breached'))!;
+    const local = new Date(sent.atMs + 8 * HOUR);
+    expect([local.getUTCDate(), local.getUTCHours()]).toEqual([dayAfterTomorrow.getUTCDate(), 9]);
+  });
 });
