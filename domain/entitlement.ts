@@ -1,7 +1,8 @@
 /**
  * Service entitlement at intake (domain.md §5): a request inside a service period is covered;
  * outside it is refused with the reason, or taken as paid work when the request asks for that.
- * Software defects are always accepted (002: defects fixed free for life).
+ * Software defects are accepted outside the periods only where the preset says so (002: defects
+ * fixed free for life); 000, 001 and 004 fix them within the service period (domain.md §5).
  */
 export type ProblemType = 'bug' | 'data' | 'requirement' | 'environment' | 'operation';
 export const PROBLEM_TYPES: readonly ProblemType[] = ['bug', 'data', 'requirement', 'environment', 'operation'];
@@ -24,12 +25,14 @@ export interface EntitlementRequest {
   reportedOn: string;
   problemType: ProblemType;
   paidWorkRequested: boolean;
+  /** 002: defects are fixed free for life. Unset (intakes before this rule): always, as then. */
+  defectsAlwaysCovered?: boolean;
 }
 
 export function checkEntitlement(request: EntitlementRequest): EntitlementDecision {
   const period = request.servicePeriods.find((candidate) => candidate.start <= request.reportedOn && request.reportedOn <= candidate.end);
   if (period) return { decision: 'covered', reason: `Reported on ${request.reportedOn}, inside the ${period.kind} service period ${period.start} to ${period.end}`, period };
-  if (request.problemType === 'bug') return { decision: 'covered', reason: 'Software defects are always accepted' };
+  if (request.problemType === 'bug' && request.defectsAlwaysCovered !== false) return { decision: 'covered', reason: 'Software defects are always accepted' };
   const latest = [...request.servicePeriods].sort((a, b) => (a.end < b.end ? 1 : -1))[0];
   const why = latest
     ? request.reportedOn > latest.end

@@ -154,6 +154,7 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
     reportedOn: localDateOf(reportedMs, new ZoneOffsets(intake.timeZone)),
     problemType: intake.problem.type,
     paidWorkRequested: intake.paidWorkRequested ?? false,
+    defectsAlwaysCovered: intake.policy.defectsAlwaysCovered,
   });
   if (entitlement.decision === 'refused') throw new NotEntitledError(entitlement.reason);
   const start = clockStartMs(intake.policy.clockStart, reportedMs, calendars);
@@ -195,9 +196,11 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
 
 
 /** Why an action cannot be taken now, or null when it can (the update validator's answer). */
-export function refusalOf(state: HotlineCase, action: HotlineAction): { type: string; message: string } | null {
+export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: number): { type: string; message: string } | null {
+  // An action handled in the same moment a closing deadline fires is judged by the status due by now.
+  const status = nowMs === undefined ? state.status : statusDueBy(state, nowMs);
   const wrongState = (allowed: HotlineStatus[]) =>
-    allowed.includes(state.status) ? null : { type: 'InvalidState', message: `Cannot ${action.type} a case that is ${state.status}` };
+    allowed.includes(status) ? null : { type: 'InvalidState', message: `Cannot ${action.type} a case that is ${status}` };
   switch (action.type) {
     case 'respond':
       return wrongState(['open']);
@@ -346,6 +349,15 @@ export function isSampledForCallBack(caseId: string, solutionNumber: number, rat
 function autoCloseDueMs(state: HotlineCase): number | null {
   if (state.status !== 'solved' || !state.solution) return null;
   return addCalendarMonths(state.solution.atMs, state.closing.autoCloseAfterMonths, new ZoneOffsets(state.timeZone));
+}
+
+/** The status the passing of time has made due by `nowMs`, whether or not it has been applied yet. */
+function statusDueBy(state: HotlineCase, nowMs: number): HotlineStatus {
+  const finalClose = finalCloseDueMs(state);
+  if (finalClose !== null && finalClose <= nowMs) return 'closed';
+  const autoClose = autoCloseDueMs(state);
+  if (autoClose !== null && autoClose <= nowMs) return 'auto-closed';
+  return state.status;
 }
 
 function finalCloseDueMs(state: HotlineCase): number | null {

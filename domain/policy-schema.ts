@@ -63,6 +63,7 @@ export const slaPolicySchema = z
     ]),
     escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
+    defectsAlwaysCovered: z.boolean().optional(),
   })
   .superRefine((policy, ctx) => {
     const levelIds = new Set<string>();

@@ -47,6 +47,8 @@ export interface SlaPolicy {
   /** Escalation tiers, first contact first (domain.md §3). */
   escalationTiers: string[];
   reclassification: ReclassificationRule;
+  /** Defects fixed free outside the service periods (002: for life); unset means yes, as before this rule. */
+  defectsAlwaysCovered?: boolean;
 }
 
 export const PRESET_IDS = ['000', '000-application', '001', '002-software', '002-hardware', '004'] as const;
@@ -86,7 +88,7 @@ function pick(calendars: Record<string, CalendarSpec>, ...names: string[]): Reco
 /** A preset policy in the given time zone (default Asia/Shanghai). */
 export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPolicy {
   const calendars = standardCalendars(timeZone);
-  const base = { reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart };
+  const base = { reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart, defectsAlwaysCovered: false };
   switch (id) {
     case '000': {
       const level = (n: string, response: number, diagnosis: number): LevelSpec => ({
@@ -132,7 +134,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '002-software':
       return {
-        ...base, id, name: '002 integrator: software (C worst)',
+        ...base, defectsAlwaysCovered: true, id, name: '002 integrator: software (C worst)',
         // Clocks start at the first working time after the request, then count elapsed hours.
         clockStart: { kind: 'next-working-instant', calendar: '5x8' },
         levels: [
@@ -145,7 +147,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '002-hardware':
       return {
-        ...base, id, name: '002 integrator: hardware (A worst)',
+        ...base, defectsAlwaysCovered: true, id, name: '002 integrator: hardware (A worst)',
         levels: [
           { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
           { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '5x24', 'arrival')] },

@@ -53,10 +53,12 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
   let intakeAcknowledged = input.carried !== undefined;
 
   const refuse = (action: HotlineAction) => {
-    const refusal = refusalOf(state, action);
+    const refusal = refusalOf(state, action, Date.now());
     if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
   };
   const act = (action: HotlineAction) => {
+    // Time first: the validator judged the action by the status due now (see refusalOf).
+    applyTime(state, Date.now(), currentCalendars());
     applyAction(state, action, Date.now(), currentCalendars());
     revision++;
   };
@@ -68,7 +70,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     }, { validator: (payload) => refuse(toAction(payload)) });
     setHandler(hotlineSignals[type] as typeof hotlineSignals.respond, (payload) => {
       const action = toAction(payload);
-      const refusal = refusalOf(state, action);
+      const refusal = refusalOf(state, action, Date.now());
       if (refusal) {
         // A signal cannot be answered: keep the refusal on the record instead of dropping it.
         state.audit.push({ atMs: Date.now(), type: 'ignored', by: action.by, details: `${action.type}: ${refusal.message}` });

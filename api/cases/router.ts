@@ -35,6 +35,7 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
       reportedOn: localDateOf(Date.parse(intake.reportedAt), new ZoneOffsets(intake.timeZone)),
       problemType: intake.problem.type,
       paidWorkRequested: intake.paidWorkRequested ?? false,
+      defectsAlwaysCovered: intake.policy.defectsAlwaysCovered,
     });
     if (entitlement.decision === 'refused') throw new HttpError(422, 'NotEntitled', entitlement.reason);
 

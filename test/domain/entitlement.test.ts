@@ -64,15 +64,20 @@ describe('outside every service period', () => {
   });
 });
 
-describe('software defects', () => {
+describe('software defects where the preset fixes them for life (002)', () => {
   test.each([
     ['after the last period', [FIRST_YEAR, PAID_RENEWAL], '2030-01-01'],
     ['in a gap', [FIRST_YEAR, PAID_RENEWAL], '2026-04-01'],
     ['with no period at all', [], '2025-09-01'],
   ])('are always accepted, free: %s', (_label, servicePeriods, reportedOn) => {
-    const decision = checkEntitlement(request({ servicePeriods, reportedOn, problemType: 'bug' }));
+    const decision = checkEntitlement(request({ servicePeriods, reportedOn, problemType: 'bug', defectsAlwaysCovered: true }));
     expect(decision.decision).toBe('covered');
     expect(decision.reason).toMatch(/defects are always accepted/);
+  });
+
+  test('are refused outside the periods where the preset fixes them only within (000, 001, 004)', () => {
+    const decision = checkEntitlement(request({ reportedOn: '2030-01-01', problemType: 'bug', defectsAlwaysCovered: false }));
+    expect(decision.decision).toBe('refused');
   });
 
   test('are covered by the period (not as an exception) when reported inside it', () => {
@@ -80,6 +85,6 @@ describe('software defects', () => {
   });
 
   test('are never turned into paid work', () => {
-    expect(checkEntitlement(request({ reportedOn: '2030-01-01', problemType: 'bug', paidWorkRequested: true })).decision).toBe('covered');
+    expect(checkEntitlement(request({ reportedOn: '2030-01-01', problemType: 'bug', paidWorkRequested: true, defectsAlwaysCovered: true })).decision).toBe('covered');
   });
 });

@@ -114,10 +114,11 @@ describe('intake', () => {
     expect(openCase('000', '1', { reportedAt, timeZone: 'Europe/Berlin' }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
   });
 
-  test('a software defect outside the service period is still accepted', () => {
+  test('a software defect outside the service period is accepted under 002 (free for life), refused under 000 (§5)', () => {
     const reportedAt = '2027-03-01T02:00:00.000Z';
-    const { state } = openCase('000', '1', { reportedAt, problem: { ...intake('000', '1').problem, type: 'bug' } }, Date.parse(reportedAt));
-    expect(state.entitlement.decision).toBe('covered');
+    const bug = { problem: { ...intake('000', '1').problem, type: 'bug' as const } };
+    expect(openCase('002-software', 'A', { reportedAt, ...bug }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
+    expect(() => openCase('000', '1', { reportedAt, ...bug }, Date.parse(reportedAt))).toThrow(NotEntitledError);
   });
 });
 
@@ -607,5 +608,19 @@ describe('several windows passing together (a worker outage, or a wake-up after 
       expect.stringContaining('Response window (level standard) breached'),
       expect.stringContaining('Restore window (level standard) breached'),
     ]);
+  });
+});
+
+describe('an action arriving the moment a closing deadline passes', () => {
+  test('is judged by the status due by then, not the one last applied', () => {
+    const { state, act, tick } = openCase('000', '1', { closing: { callBackSampleRate: 0 } });
+    act({ type: 'provide-solution', by: 'engineer-wang', solution: 'Patched' }, T0 + HOUR);
+    const autoCloseMs = at('2025-07-10 11:00');
+    expect(refusalOf(state, { type: 'reject', by: 'customer', reason: 'still broken' }, autoCloseMs)).toMatchObject({ type: 'InvalidState' });
+    tick(autoCloseMs);
+    expect(state.status).toBe('auto-closed');
+    const finalCloseMs = at('2025-08-10 11:00');
+    expect(refusalOf(state, { type: 'reopen', by: 'customer', reason: 'again' }, finalCloseMs - 1)).toBeNull();
+    expect(refusalOf(state, { type: 'reopen', by: 'customer', reason: 'again' }, finalCloseMs)).toMatchObject({ type: 'InvalidState', message: expect.stringContaining('closed') });
   });
 });
