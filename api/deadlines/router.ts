@@ -45,8 +45,8 @@ export function previewWindows(policy: SlaPolicy, timeZone: string, severity: st
       reportedAt: new Date(reportedMs).toISOString(),
       timeZone,
       policy,
-      // Deadlines do not depend on entitlement; a defect is always accepted.
-      servicePeriods: [],
+      // Deadlines do not depend on entitlement: a period covering every date keeps it out of the way.
+      servicePeriods: [{ kind: 'free', start: '0001-01-01', end: '9999-12-31' }],
       openedBy: 'preview',
     },
     reportedMs,
