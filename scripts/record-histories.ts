@@ -17,10 +17,15 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { HotlineIntake } from '../domain/hotline-case';
 import { callBackWorkflowId } from '../domain/products';
-import { hotlineWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { WEEKDAYS, type CalendarSpec } from '../domain/calendar';
+import { presetPolicy } from '../domain/sla-policy';
+import { contractWorkflow, hotlineWorkflow, officialDaysWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { amendContractUpdate } from '../workflows/contract';
+import { addYearUpdate } from '../workflows/official-days';
 import { hotlineUpdates } from '../workflows/messages';
 import { recordSurveyUpdate } from '../workflows/satisfaction-call-back';
 import { createTimeSkippingEnv, startWorker } from '../test/helpers/environments';
+import { contractTerms } from '../test/helpers/contracts';
 import { hotlineIntake, uniqueId } from '../test/helpers/fixtures';
 
 const HISTORIES = path.resolve(__dirname, '../test/histories');
@@ -29,9 +34,16 @@ const silent = { closing: { callBackSampleRate: 0 } };
 
 interface Run {
   env: TestWorkflowEnvironment;
+  taskQueue: string;
   start(intake: HotlineIntake): Promise<WorkflowHandle<typeof hotlineWorkflow>>;
-  /** Waits for the run to finish (tolerating failure), then saves its history. */
-  save(name: string, handle: WorkflowHandle): Promise<void>;
+  /** Waits for the run to finish (tolerating failure) unless it is an entity that runs on, then saves its history. */
+  save(name: string, handle: WorkflowHandle, options?: { running?: boolean }): Promise<void>;
+}
+
+/** Office hours only on the day after tomorrow, 09:00–10:00 Shanghai: a breach now is held for them. */
+async function officeHoursAfterTomorrow(env: TestWorkflowEnvironment): Promise<CalendarSpec> {
+  const day = new Date((await env.currentTimeMs()) + 8 * 3_600_000 + 2 * 86_400_000).getUTCDay();
+  return { timeZone: 'Asia/Shanghai', weekly: { [WEEKDAYS[day]]: [['09:00', '10:00']] } };
 }
 
 const scenarios: Record<string, (run: Run) => Promise<void>> = {
@@ -96,6 +108,44 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
     await save('call-back-missed', env.client.workflow.getHandle(callBackWorkflowId(intake.caseId, 1)));
   },
+  async 'notices-held'({ env, start, save }) {
+    const handle = await start(hotlineIntake({
+      preset: '000', severity: '1', ...silent,
+      notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'next-working-instant', officeHours: await officeHoursAfterTomorrow(env) },
+    }));
+    await env.sleep('31 minutes');
+    await env.sleep('3 days');
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Restarted the service' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-notices-held', handle);
+  },
+  async 'contract-applied'({ start, save }) {
+    const intake = hotlineIntake({ preset: '004', severity: 'complex', ...silent, contract: { id: 'contract-demo', version: 1 } });
+    const handle = await start(intake);
+    await handle.executeUpdate(hotlineUpdates['apply-contract'], {
+      args: [{ by: 'ops-liu', severity: '1', policy: presetPolicy('000', intake.timeZone), contract: { id: 'contract-demo', version: 2 } }],
+    });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-contract-applied', handle);
+  },
+  async 'contract-reminders'({ env, taskQueue, save }) {
+    const end = new Date((await env.currentTimeMs()) + 40 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    const handle = await env.client.workflow.start(contractWorkflow, {
+      workflowId: `contract-${uniqueId('demo')}`,
+      taskQueue,
+      args: [{ contractId: 'demo', createdBy: 'sales-chen', terms: contractTerms({ servicePeriods: [{ kind: 'free', start: '2026-01-01', end }] }) }],
+    });
+    await handle.executeUpdate(amendContractUpdate, { args: [{ by: 'sales-chen', reason: 'VIP upgrade', changes: { vip: true } }] });
+    await env.sleep('35 days');
+    await save('contract-reminders', handle, { running: true });
+  },
+  async 'official-days'({ env, taskQueue, save }) {
+    const handle = await env.client.workflow.start(officialDaysWorkflow, { workflowId: `official-days-${uniqueId('CN')}`, taskQueue, args: [{ region: 'CN' }] });
+    await handle.executeUpdate(addYearUpdate, { args: [{ year: 2027, holidays: ['2027-01-01'], workingDays: [], by: 'ops-zhang', source: 'example' }] });
+    await save('official-days', handle, { running: true });
+  },
   async 'not-entitled'({ start, save }) {
     const handle = await start(hotlineIntake({
       problem: { description: 'How do I export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
@@ -111,12 +161,13 @@ async function record(name: string, scenario: (run: Run) => Promise<void>): Prom
   try {
     await scenario({
       env,
+      taskQueue: worker.taskQueue,
       async start(intake) {
         const reported = { ...intake, reportedAt: new Date(await env.currentTimeMs()).toISOString() };
         return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue: worker.taskQueue, args: [{ intake: reported }] });
       },
-      async save(file, handle) {
-        await handle.result().catch(() => undefined);
+      async save(file, handle, { running = false } = {}) {
+        if (!running) await handle.result().catch(() => undefined);
         const history = await handle.fetchHistory();
         writeFileSync(path.join(HISTORIES, `${file}.json`), `${historyToJSON(history)}\n`);
         console.log(`${file}.json: ${history.events?.length ?? 0} events`);

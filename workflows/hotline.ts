@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { EMAIL_REJECTED } from '../domain/email';
-import type { HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
+import type { Email, HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { HOTLINE_ACTION_TYPES, NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf } from '../domain/hotline-case';
 import { callBackWorkflowId } from '../domain/products';
 import { PolicyCalendars } from '../domain/sla-windows';
@@ -124,18 +124,22 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
 /** Sends queued e-mails and starts sampled call-backs; both are recorded on the case. */
 async function carryOutEffects(state: HotlineCase, { final = false } = {}): Promise<void> {
   // A notice held for office hours waits; once the case is closed nothing waits any more.
-  const ready = () => state.outbox.findIndex((email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now());
-  for (let index = ready(); index !== -1; index = ready()) {
-    const email = state.outbox[index];
-    try {
-      await sendEmail(email);
-      state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
-    } catch (error) {
+  const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
+  for (let ready = state.outbox.filter(isReady); ready.length > 0; ready = state.outbox.filter(isReady)) {
+    // Sent together: several notices falling due at once cost one workflow task, not one each.
+    const outcomes = await Promise.allSettled(ready.map((email) => sendEmail(email)));
+    outcomes.forEach((outcome, index) => {
+      const email = ready[index];
+      if (outcome.status === 'fulfilled') {
+        state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
+        return;
+      }
+      const error = outcome.reason;
       // Only a permanent rejection ends the retries; the case goes on and the record says why.
       if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
       state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${error.cause.message}` });
-    }
-    state.outbox.splice(index, 1);
+    });
+    state.outbox = state.outbox.filter((email) => !ready.includes(email));
   }
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];

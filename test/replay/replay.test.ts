@@ -19,11 +19,12 @@ function histories(names: string[] = files) {
   }));
 }
 
-test('the committed histories cover every hotline outcome and the call-back', () => {
+test('the committed histories cover every hotline outcome, the call-back, contracts and official days', () => {
   expect(files).toEqual(expect.arrayContaining([
     'hotline-confirmed.json', 'hotline-breached-escalated.json', 'hotline-paused-resumed.json', 'hotline-severity-changed.json',
     'hotline-auto-closed-reopened.json', 'hotline-finally-closed.json', 'hotline-not-entitled.json',
-    'call-back-done.json', 'call-back-missed.json',
+    'hotline-notices-held.json', 'hotline-contract-applied.json',
+    'call-back-done.json', 'call-back-missed.json', 'contract-reminders.json', 'official-days.json',
   ]));
 });
 
