@@ -1,7 +1,7 @@
 /** Request schemas of the calendar routes: the only definition of each request. */
 import { z } from 'zod';
 import type { CalendarSpec } from '../../domain/calendar';
-import { actor } from '../../domain/contract-schema';
+import { actor, identifier } from '../../domain/contract-schema';
 import { calendarSpecSchema, timeZoneSchema } from '../../domain/policy-schema';
 import { DEFAULT_TIME_ZONE, PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
 import { MAX_YEAR, MIN_YEAR, officialYearProblems } from '../../workflows/official-days';
@@ -74,17 +74,27 @@ const presetCalendar = z
   });
 
 export type PresetCalendarRef = z.infer<typeof presetCalendar>;
-export type CalendarInput = { kind: 'spec'; spec: CalendarSpec } | { kind: 'preset'; ref: PresetCalendarRef };
 
-/** Either form; `preset` tells which, so a mistake is reported against the form the caller meant. */
+/** A calendar of a contract's policy, with the contract's calendar data: what its cases count in. */
+const contractCalendar = z.object({ contractId: identifier, calendar: z.string().min(1).max(40) });
+export type ContractCalendarRef = z.infer<typeof contractCalendar>;
+
+export type CalendarInput =
+  | { kind: 'spec'; spec: CalendarSpec }
+  | { kind: 'preset'; ref: PresetCalendarRef }
+  | { kind: 'contract'; ref: ContractCalendarRef };
+
+/** Any form; `contractId` or `preset` tells which, so a mistake is reported against the form the caller meant. */
 const calendarInput = z.unknown().transform((value, ctx): CalendarInput => {
-  const isPreset = typeof value === 'object' && value !== null && 'preset' in value;
-  const result = isPreset ? presetCalendar.safeParse(value) : calendarSpec.safeParse(value);
+  const has = (key: string) => typeof value === 'object' && value !== null && key in value;
+  const kind = has('contractId') ? 'contract' : has('preset') ? 'preset' : 'spec';
+  const result = (kind === 'contract' ? contractCalendar : kind === 'preset' ? presetCalendar : calendarSpec).safeParse(value);
   if (!result.success) {
     for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     return z.NEVER;
   }
-  return isPreset ? { kind: 'preset', ref: result.data as PresetCalendarRef } : { kind: 'spec', spec: result.data as CalendarSpec };
+  if (kind === 'contract') return { kind, ref: result.data as ContractCalendarRef };
+  return kind === 'preset' ? { kind, ref: result.data as PresetCalendarRef } : { kind, spec: result.data as CalendarSpec };
 });
 
 export const workingTimeBody = z

@@ -12,6 +12,11 @@ export const DEFAULT_PRESET: PresetId = '000';
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
 
+/** When a report was received (domain.md §8): never in the future. */
+export const reportedAtSchema = z.iso
+  .datetime({ offset: true })
+  .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future');
+
 const customerSchema = z.object({
   id: identifier,
   name: z.string().trim().min(1).max(200),
@@ -49,10 +54,7 @@ export const createCaseBody = z
         noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
       })
       .optional(),
-    reportedAt: z.iso
-      .datetime({ offset: true })
-      .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')
-      .optional(),
+    reportedAt: reportedAtSchema.optional(),
     servicePeriods: servicePeriodsSchema.optional(),
     paidWorkRequested: z.boolean().default(false),
     openedBy: actor,

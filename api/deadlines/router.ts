@@ -12,6 +12,7 @@ import { slaPolicySchema, timeZoneSchema } from '../../domain/policy-schema';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { PRESET_IDS } from '../../domain/sla-policy';
 import { PolicyCalendars } from '../../domain/sla-windows';
+import { reportedAtSchema } from '../cases/schemas';
 import { resolveTerms } from '../cases/intake';
 
 export const previewBody = z
@@ -23,7 +24,7 @@ export const previewBody = z
     calendarData: calendarDataSchema.optional(),
     product: z.literal('hotline').default('hotline'),
     severity: z.string().min(1).max(40),
-    reportedAt: z.iso.datetime({ offset: true }).optional(),
+    reportedAt: reportedAtSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.preset !== undefined && body.policy !== undefined) ctx.addIssue({ code: 'custom', path: ['policy'], message: 'Give a preset or a policy, not both' });

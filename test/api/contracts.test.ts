@@ -95,6 +95,26 @@ describe('contracts', () => {
   });
 });
 
+test("the calendar helpers compute in a contract's calendar, with its own added days", async () => {
+  const contract = contractBody({ calendarData: { region: 'CN', addHolidays: ['2026-10-09'] } });
+  await post('/contracts', contract);
+  // 001's response clock (8:30–17:30) from Wednesday 30 Sep to Friday 9 Oct 2026: National Day
+  // takes 1–7 Oct, the contract takes 9 Oct: 30 Sep and 8 Oct remain, nine hours each.
+  const span = { from: '2026-09-30T08:30:00+08:00', to: '2026-10-09T17:30:00+08:00' };
+  const worked = await post('/calendars/working-time', { calendar: { contractId: contract.contractId, calendar: '001-response' }, ...span });
+  expect(worked).toMatchObject({ status: 200, body: { workingMinutes: 2 * 9 * 60 } });
+  const next = await post('/calendars/next-working-instant', { calendar: { contractId: contract.contractId, calendar: '001-response' }, at: '2026-10-01T10:00:00+08:00' });
+  expect(next.body.nextWorkingInstant).toBe('2026-10-08T08:30:00+08:00');
+  const wrongName = await post('/calendars/working-time', { calendar: { contractId: contract.contractId, calendar: '5x8' }, ...span });
+  expect(wrongName.status).toBe(400);
+});
+
+test('a preview for a report in the future is refused', async () => {
+  const refused = await post('/deadlines/preview', { preset: '000', severity: '1', reportedAt: '2999-01-01T00:00:00Z' });
+  expect(refused.status).toBe(400);
+  expect(refused.body.issues[0].path).toEqual(['reportedAt']);
+});
+
 describe('cases under a contract', () => {
   test('take the contract policy snapshot: preview and case agree, and an amendment leaves the open case unchanged', async () => {
     const contract = contractBody({ policy: { preset: '002-software' } });
