@@ -36,6 +36,16 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
     if "$cli" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then break; fi
     sleep 1
   done
+  # --search-attribute registers only into a fresh database: a release that adds an attribute must
+  # register it into the persisted one too, or workflows upserting it fail their tasks.
+  for ((i = 1; i < ${#AFTERCARE_SEARCH_ATTRIBUTES[@]}; i += 2)); do
+    name="${AFTERCARE_SEARCH_ATTRIBUTES[i]%%=*}"
+    type="${AFTERCARE_SEARCH_ATTRIBUTES[i]#*=}"
+    if ! "$cli" operator search-attribute list --address "$TEMPORAL_ADDRESS" | grep -qw "$name"; then
+      "$cli" operator search-attribute create --address "$TEMPORAL_ADDRESS" --name "$name" --type "$type" >/dev/null
+      echo "Registered search attribute $name ($type)"
+    fi
+  done
   echo "Temporal dev server on $TEMPORAL_ADDRESS, Web UI on http://localhost:$ui_port"
 fi
 
