@@ -7,74 +7,24 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { SMTPServer } from 'smtp-server';
 import { createActivities, type EmailMessage } from '../../activities';
 import { EMAIL_REJECTED } from '../../activities/notify';
 import { uniqueId } from '../helpers/fixtures';
+import { type ReceivedMail, type SmtpSink, parseRaw, startSmtpSink } from '../helpers/smtp-sink';
 
 const FROM = 'Aftercare <aftercare@vendor.example>';
 
-interface ReceivedMail {
-  mailFrom: string;
-  rcptTo: string[];
-  headers: Map<string, string>;
-  body: string;
-}
-
-/** Enough RFC 5322 for the assertions: unfolded headers (last one wins) and the body as sent. */
-function parseRaw(raw: string): Pick<ReceivedMail, 'headers' | 'body'> {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(split + 4) };
-}
-
-/** Recipients at these local parts get the reply an unhappy mail server would give. */
-const REJECTIONS: Record<string, { code: number; text: string }> = {
-  'no-such-user': { code: 550, text: 'Mailbox unavailable' },
-  'mailbox-busy': { code: 451, text: 'Try again later' },
-};
-
-let sink: SMTPServer;
+let sink: SmtpSink;
 let smtpUrl: string;
-const received: ReceivedMail[] = [];
+let received: ReceivedMail[];
 
 beforeAll(async () => {
-  sink = new SMTPServer({
-    // Plain SMTP on loopback: no self-signed STARTTLS upgrade, no login.
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const rejection = REJECTIONS[address.address.split('@')[0]];
-      if (!rejection) return callback();
-      callback(Object.assign(new Error(rejection.text), { responseCode: rejection.code }));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const envelope = session.envelope;
-        received.push({
-          mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
-          rcptTo: envelope.rcptTo.map((rcpt) => rcpt.address),
-          ...parseRaw(Buffer.concat(chunks).toString('utf8')),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(sink.server.address() as net.AddressInfo).port}`;
+  sink = await startSmtpSink();
+  smtpUrl = sink.url;
+  received = sink.received;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => sink.close(resolve));
-});
+afterAll(() => sink.close());
 
 function smtpActivities(url = smtpUrl) {
   return createActivities({ notification: { transport: { kind: 'smtp', url }, from: FROM } });

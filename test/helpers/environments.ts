@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { MailTransportConfig } from '../../activities/notify';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import './quiet-runtime';
 
@@ -67,13 +68,14 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** A worker with the real activities (e-mail into `outboxDirectory`) on the given server. */
-export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, outboxDirectory: string): Promise<RunningWorker> {
+/** A worker with the real activities on the given server: e-mail into an outbox directory, or over SMTP. */
+export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, mail: string | { smtpUrl: string }): Promise<RunningWorker> {
+  const transport: MailTransportConfig = typeof mail === 'string' ? { kind: 'outbox', directory: mail } : { kind: 'smtp', url: mail.smtpUrl };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outboxDirectory }, from: 'aftercare@test' } }),
+    activities: createActivities({ notification: { transport, from: 'aftercare@test' } }),
   });
   const running = worker.run();
   return {
