@@ -307,7 +307,7 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       pauseWindows(state.windows, nowMs, calendars);
       reclassifyWindows(state.windows, {
         policy: { ...action.policy, reclassification: 'carry-elapsed' }, fromLevel: state.severity, toLevel, atMs: nowMs,
-        clockStartMs: state.clockStartMs, pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS,
+        clockStartMs: state.clockStartMs, pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS, continueBy: 'event',
       }, new PolicyCalendars(action.policy));
       state.policy = action.policy;
       state.severity = toLevel;

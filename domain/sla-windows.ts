@@ -186,6 +186,12 @@ export interface ReclassifyInput {
   pauses: ReadonlyArray<{ fromMs: number; toMs: number }>;
   paused: boolean;
   events: readonly MeetingEvent[];
+  /**
+   * Which old window a new one continues: the same name (a level change within one policy), or the
+   * same meeting event (a new policy, whose windows may be named differently: 000's diagnosis and
+   * 004's restore are both met by the solution).
+   */
+  continueBy?: 'name' | 'event';
 }
 
 /**
@@ -199,9 +205,10 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
   const upgrade = compareSeverity(policy, toLevel, input.fromLevel) < 0;
   const rule = input.policy.reclassification === 'default' ? (upgrade ? 'restart' : 'carry-elapsed') : input.policy.reclassification;
 
+  const continues = (window: SlaWindow, spec: WindowSpec) => (input.continueBy === 'event' ? window.metBy === spec.metBy : window.name === spec.name);
   const armed: SlaWindow[] = [];
   for (const spec of level.windows.filter((candidate) => input.events.includes(candidate.metBy))) {
-    const previous = windows.filter((window) => window.name === spec.name && !window.superseded);
+    const previous = windows.filter((window) => continues(window, spec) && !window.superseded);
     if (previous.some((window) => window.metMs !== null)) continue;
     previous.forEach((window) => stopClock(window, atMs, calendars));
     const consumed = consumedUnder(rule, previous, spec, input, calendars);
@@ -211,7 +218,7 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
     armed.push(fresh);
   }
   // Live windows the new level does not have are no longer owed.
-  windows.filter((window) => isLive(window) && !level.windows.some((spec) => spec.name === window.name)).forEach((window) => {
+  windows.filter((window) => isLive(window) && !level.windows.some((spec) => continues(window, spec))).forEach((window) => {
     stopClock(window, atMs, calendars);
     window.superseded = true;
   });

@@ -624,3 +624,26 @@ describe('an action arriving the moment a closing deadline passes', () => {
     expect(refusalOf(state, { type: 'reopen', by: 'customer', reason: 'again' }, finalCloseMs)).toMatchObject({ type: 'InvalidState', message: expect.stringContaining('closed') });
   });
 });
+
+describe('applying an amended contract', () => {
+  test('continues each window met by the same event, keeping the working time used, and keeps met windows met', () => {
+    const { state, act } = openCase('000', '1', { contract: { id: 'c-1', version: 1 } });
+    act({ type: 'respond', by: 'engineer-wang' }, T0 + 10 * MIN);
+    act({ type: 'apply-contract', by: 'ops-liu', severity: 'complex', policy: presetPolicy('004'), contract: { id: 'c-1', version: 2 } }, T0 + HOUR);
+    const restore = live(state).restore;
+    // 000's diagnosis and 004's restore are both met by the solution: the hour already used carries.
+    expect(restore.consumedMs).toBe(HOUR);
+    expect(show(restore.dueMs)).toBe(show(T0 + 24 * HOUR));
+    expect(live(state).diagnosis).toBeUndefined();
+    expect(state.windows.filter((window) => window.name === 'response' && !window.superseded)).toHaveLength(1);
+    expect(live(state).response.metMs).toBe(T0 + 10 * MIN);
+    expect(state).toMatchObject({ severity: 'complex', contract: { id: 'c-1', version: 2 } });
+    expect(state.policy.id).toBe('004');
+  });
+
+  test('is refused when the new policy has no such level and none is named, or the version is already applied', () => {
+    const { state } = openCase('000', '1', { contract: { id: 'c-1', version: 2 } });
+    expect(refusalOf(state, { type: 'apply-contract', by: 'ops', policy: presetPolicy('004'), contract: { id: 'c-1', version: 3 } })).toMatchObject({ type: 'UnknownSeverity' });
+    expect(refusalOf(state, { type: 'apply-contract', by: 'ops', severity: '1', policy: presetPolicy('000'), contract: { id: 'c-1', version: 2 } })).toMatchObject({ type: 'InvalidState' });
+  });
+});
