@@ -58,6 +58,13 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await callBack.executeUpdate(recordSurveyUpdate, { args: [{ by: 'manager-zhao', speed: 5, quality: 4 }] });
     await save('call-back-done', callBack);
   },
+  /** After the actions-during-effects-wake patch: the confirmation lands while the call-back starts. */
+  async 'confirmed-during-effects'({ start, save }) {
+    const handle = await start(hotlineIntake({ preset: '000', severity: '2' }));
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Rebuilt the report index' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-confirmed-during-effects', handle);
+  },
   async 'breached-escalated'({ env, start, save }) {
     const handle = await start(hotlineIntake({ preset: '004', severity: 'standard', ...silent }));
     await env.sleep('31 minutes');

@@ -4,7 +4,7 @@
  * after a month of silence, reopenable for a month more (§4).
  */
 import {
-  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, proxyActivities,
+  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities,
   setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -30,6 +30,9 @@ export interface HotlineResult {
   closeReason: string | null;
   breaches: HotlineCase['breaches'];
 }
+
+/** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
+const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
 
 const { sendEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -89,6 +92,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
 
   const attributes = new SearchAttributeSync();
   while (state.status !== 'closed') {
+    const seenBeforeEffects = revision;
     await carryOutEffects(state);
     attributes.sync(state);
     showCurrentDetails(state);
@@ -96,7 +100,9 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       await condition(allHandlersFinished);
       await continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state });
     }
-    const seen = revision;
+    // An action taken while an effect was awaited (a confirmation during the call-back's start) must
+    // wake the loop: without it a closed case waited forever for a change that had already happened.
+    const seen = patched(ACTIONS_DURING_EFFECTS_WAKE) ? seenBeforeEffects : revision;
     const deadline = nextDeadline(state, currentCalendars());
     if (deadline === null) {
       await condition(() => revision !== seen);

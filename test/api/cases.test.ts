@@ -123,6 +123,18 @@ describe('POST /cases', () => {
 });
 
 describe('case actions', () => {
+  test('twenty cases confirmed right after their solution all finish (none waits on a change already made)', async () => {
+    const caseIds = await Promise.all(Array.from({ length: 20 }, async () => {
+      const { caseId } = caseBody();
+      await post('/cases', caseBody({ caseId }));
+      await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Patched' });
+      await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+      return caseId;
+    }));
+    const results = await Promise.all(caseIds.map((caseId) => worker.env.client.workflow.getHandle(`hotline-${caseId}`).result()));
+    expect(results.map((result) => result.status)).toEqual(caseIds.map(() => 'closed'));
+  }, 30_000);
+
   test('walks a case from report to confirmation; each state refuses what it does not allow with 409', async () => {
     const { caseId } = caseBody();
     await post('/cases', caseBody({ caseId }));
@@ -136,6 +148,10 @@ describe('case actions', () => {
     expect(solved.body.status).toBe('solved');
     const confirmed = await post(`/cases/${caseId}/confirm`, { by: 'customer' });
     expect(confirmed.body).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
+
+    // The run ends once closed, even when the confirmation came while the call-back was starting.
+    const result = await worker.env.client.workflow.getHandle(`hotline-${caseId}`).result();
+    expect(result).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
 
     const late = await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' });
     expect(late.status).toBe(409);
