@@ -647,3 +647,15 @@ describe('applying an amended contract', () => {
     expect(refusalOf(state, { type: 'apply-contract', by: 'ops', severity: '1', policy: presetPolicy('000'), contract: { id: 'c-1', version: 2 } })).toMatchObject({ type: 'InvalidState' });
   });
 });
+
+describe('holiday data coverage', () => {
+  test('a window due past the years the holiday data covers puts a warning on the case', () => {
+    const policy = presetPolicy('001');
+    const covered = { ...policy, calendars: Object.fromEntries(Object.entries(policy.calendars).map(([name, spec]) => [name, { ...spec, dataCoverage: { from: '2025-01-01', to: '2025-06-10' } }])) };
+    // 001 level 3 at 16:00 on the last covered day: its response window runs into 11 June.
+    const { state } = openCase('001', 'L3', { policy: covered, reportedAt: new Date(at('2025-06-10 16:00')).toISOString() }, at('2025-06-10 16:00'));
+    expect(state.warnings).toEqual([expect.stringMatching(/past the holiday data of calendar "001-response" \(2025-01-01 to 2025-06-10\)/)]);
+    const inside = openCase('001', 'L3', { policy: covered, reportedAt: new Date(at('2025-06-09 09:00')).toISOString() }, at('2025-06-09 09:00'));
+    expect(inside.state.warnings).toEqual([]);
+  });
+});
