@@ -85,9 +85,12 @@ export class BusinessCalendar {
 
   /** Working ranges (minutes of the local day) of a local day number (days since 1970-01-01). */
   rangesOfLocalDay(localDay: number): readonly MinuteRange[] {
-    const key = localDateKey(localDay);
-    if (this.extraWorkingDays.has(key)) return this.extraDayHours;
-    if (this.holidays.has(key)) return [];
+    // A calendar without special days (24×7, most 5×8) never needs the day's date string.
+    if (this.extraWorkingDays.size > 0 || this.holidays.size > 0) {
+      const key = localDateKey(localDay);
+      if (this.extraWorkingDays.has(key)) return this.extraDayHours;
+      if (this.holidays.has(key)) return [];
+    }
     // 1970-01-01 was a Thursday (index 4 with Sunday = 0).
     return this.weekly[(((localDay + 4) % 7) + 7) % 7];
   }

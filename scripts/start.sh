@@ -51,7 +51,7 @@ fi
 
 # node itself (not npx): a signal reaches the process that handles it, not a wrapper.
 node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
-AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" node --import tsx worker/index.ts &
+AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/run-worker.sh &
 pids+=($!)
 node --import tsx api/index.ts &
 pids+=($!)

@@ -8,8 +8,9 @@ const envSchema = z.object({
   AFTERCARE_OUTBOX_DIR: z.string().min(1).default(path.resolve('outbox')),
   AFTERCARE_SMTP_URL: z.url().optional(),
   AFTERCARE_MAIL_FROM: z.string().min(3).default('Aftercare <aftercare@localhost>'),
-  // About 1 MB of worker memory per cached run (reuseV8Context): this bounds RSS, not the open cases.
-  AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  // Cached runs bound the worker's memory, not open cases (a run out of the cache replays its short
+  // history when it wakes). Measured with this bundle: 2–4 MB each; `npm run bench` checks the total.
+  AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(40),
   AFTERCARE_WORKFLOW_BUNDLE: z.string().optional(),
 });
 

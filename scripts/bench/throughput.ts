@@ -1,0 +1,259 @@
+/**
+ * Target 2: hotline intake through the API (POST /cases until 201: the first windows are armed)
+ * against the ceiling of the same server, worker and concurrency, trivial workflows start → result.
+ * Also full lifecycles through the API, and (target 3) the history size of such a lifecycle.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { caseWorkflowId } from '../../domain/products';
+import { caseStateQuery } from '../../workflows/messages';
+import type { emptyWorkflow } from './workflows';
+import { type Result, percentile, pool, round } from './util';
+
+export interface ThroughputSizes {
+  /** Requests (or workflows) in flight at once, the same for all three measurements. */
+  concurrency: number;
+  /** Not counted: connections, JIT and the worker's first bundle load. */
+  warmUp: number;
+  emptyWorkflows: number;
+  intakes: number;
+  lifecycles: number;
+  /** Lifecycle runs whose history events are counted (target 3). */
+  historiesCounted: number;
+}
+
+export interface ThroughputContext {
+  client: Client;
+  taskQueue: string;
+  baseUrl: string;
+  runTag: string;
+}
+
+const INTAKE_RATIO = 0.5;
+const EVENT_BUDGET = 80;
+/** After confirm the run needs one more workflow task to return; this is generous. */
+const COMPLETION_GRACE_MS = 30_000;
+
+interface Rate {
+  perSecond: number;
+  completed: number;
+  /** Indices of the operations that succeeded. */
+  succeeded: number[];
+  errors: string[];
+  seconds: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+/** Runs `count` operations at `concurrency`; each resolves with an error text or null. */
+async function measure(count: number, concurrency: number, operation: (index: number) => Promise<string | null>): Promise<Rate> {
+  const latencies: number[] = [];
+  const succeeded: number[] = [];
+  const errors: string[] = [];
+  const began = performance.now();
+  await pool(count, concurrency, async (index) => {
+    const start = performance.now();
+    let error: string | null;
+    try {
+      error = await operation(index);
+    } catch (caught) {
+      error = (caught as Error).message;
+    }
+    if (error === null) {
+      latencies.push(performance.now() - start);
+      succeeded.push(index);
+    } else {
+      errors.push(error);
+    }
+  });
+  const seconds = (performance.now() - began) / 1000;
+  return {
+    perSecond: latencies.length / seconds,
+    completed: latencies.length,
+    succeeded: succeeded.sort((a, b) => a - b),
+    errors,
+    seconds: round(seconds, 2),
+    latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(Math.max(...latencies)) },
+  };
+}
+
+function withoutIndices({ succeeded: _succeeded, ...rate }: Rate) {
+  return rate;
+}
+
+/** The runs still running after `graceMs` (describe, not result(): a hung run's long poll never ends). */
+async function stillRunning(handles: WorkflowHandle[], graceMs: number): Promise<WorkflowHandle[]> {
+  const deadline = Date.now() + graceMs;
+  let pending = handles;
+  for (;;) {
+    const statuses = await pool(pending.length, 10, async (index) => (await pending[index].describe()).status.name);
+    pending = pending.filter((_, index) => statuses[index] === 'RUNNING');
+    if (pending.length === 0 || Date.now() >= deadline) return pending;
+    await sleep(1_000);
+  }
+}
+
+function caseBody(caseId: string) {
+  return {
+    caseId,
+    customer: { id: 'bench', name: 'Bench Ltd', email: 'it@bench.example' },
+    problem: { description: 'Reports page fails to load', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7, Oracle 19c' },
+    // Level 3: a one-hour response window, so these cases never fall due during the bench and
+    // never add timer load to the breach measurement.
+    preset: '000',
+    severity: '3',
+    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
+    openedBy: 'agent-bench',
+  };
+}
+
+async function post(baseUrl: string, route: string, body: unknown, expected: number): Promise<string | null> {
+  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return response.status === expected ? null : `POST ${route}: ${response.status} ${text.slice(0, 200)}`;
+}
+
+/** create → respond → provide-solution → confirm; `beforeConfirm` may wait for the case to settle. */
+async function lifecycle(baseUrl: string, caseId: string, beforeConfirm?: () => Promise<void>): Promise<string | null> {
+  const by = 'engineer-bench';
+  const route = `/cases/${caseId}`;
+  const solved = (await post(baseUrl, '/cases', caseBody(caseId), 201))
+    ?? (await post(baseUrl, `${route}/respond`, { by }, 200))
+    ?? (await post(baseUrl, `${route}/provide-solution`, { by, solution: 'Rebuilt the report index' }, 200));
+  if (solved) return solved;
+  await beforeConfirm?.();
+  return post(baseUrl, `${route}/confirm`, { by: 'customer' }, 200);
+}
+
+/** Waits until the case has started its satisfaction call-back (the effect of a solution). */
+async function callBackStarted(handle: WorkflowHandle): Promise<void> {
+  const deadline = Date.now() + COMPLETION_GRACE_MS;
+  while (!(await handle.query(caseStateQuery)).audit.some((entry) => entry.type === 'call-back-scheduled')) {
+    if (Date.now() > deadline) throw new Error(`${handle.workflowId}: no call-back started ${COMPLETION_GRACE_MS / 1000} s after the solution`);
+    await sleep(100);
+  }
+}
+
+export interface ThroughputOutcome {
+  results: Result[];
+  /** Workflow ids of finished trivial runs, for target 5's trivial histories. */
+  emptyWorkflowIds: string[];
+}
+
+export async function benchThroughput(context: ThroughputContext, sizes: ThroughputSizes, progress: (message: string) => void): Promise<ThroughputOutcome> {
+  const { client, taskQueue, baseUrl, runTag } = context;
+  const { concurrency } = sizes;
+  const emptyId = (phase: string, index: number) => `bench-empty-${runTag}-${phase}-${index}`;
+  const caseId = (phase: string, index: number) => `bench-${runTag}-${phase}-${index}`;
+  const runEmpty = (phase: string) => async (index: number) => {
+    await client.workflow.execute<typeof emptyWorkflow>('emptyWorkflow', { workflowId: emptyId(phase, index), taskQueue });
+    return null;
+  };
+
+  progress(`warm-up: ${sizes.warmUp} trivial workflows, intakes and lifecycles`);
+  await measure(sizes.warmUp, concurrency, runEmpty('warm'));
+  await measure(sizes.warmUp, concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('warm-intake', index)), 201));
+  await measure(Math.ceil(sizes.warmUp / 4), concurrency, (index) => lifecycle(baseUrl, caseId('warm-life', index)));
+
+  progress(`ceiling: ${sizes.emptyWorkflows} trivial workflows start → result, ${concurrency} at a time`);
+  const ceiling = await measure(sizes.emptyWorkflows, concurrency, runEmpty('ceiling'));
+  progress(`  ${round(ceiling.perSecond)} workflows/s`);
+  progress(`intake: ${sizes.intakes} × POST /cases until 201, ${concurrency} at a time`);
+  const intake = await measure(sizes.intakes, concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('intake', index)), 201));
+  progress(`  ${round(intake.perSecond)} cases/s`);
+  progress(`lifecycles: ${sizes.lifecycles} × create → respond → provide-solution → confirm, ${concurrency} at a time`);
+  const lifecycles = await measure(sizes.lifecycles, concurrency, (index) => lifecycle(baseUrl, caseId('life', index)));
+  progress(`  ${round(lifecycles.perSecond, 2)} lifecycles/s`);
+
+  const limitPerSecond = INTAKE_RATIO * ceiling.perSecond;
+  const results: Result[] = [
+    {
+      id: '2',
+      target: 'hotline intake via API (POST /cases → 201, window armed)',
+      measured: `${round(intake.perSecond)} cases/s = ${round(intake.perSecond / ceiling.perSecond, 2)} × ceiling${intake.errors.length ? `, ${intake.errors.length} errors` : ''}`,
+      limit: `≥ ${INTAKE_RATIO} × ceiling = ${round(limitPerSecond)}/s`,
+      pass: intake.errors.length === 0 && intake.perSecond >= limitPerSecond,
+      value: intake.perSecond,
+      unit: 'cases/s',
+      details: { concurrency, ...withoutIndices(intake), errors: intake.errors.slice(0, 5), errorCount: intake.errors.length, ceilingPerSecond: ceiling.perSecond },
+    },
+    {
+      id: '2·ceiling',
+      target: 'ceiling: trivial workflow start → result, same server and concurrency',
+      measured: `${round(ceiling.perSecond)} workflows/s${ceiling.errors.length ? `, ${ceiling.errors.length} errors` : ''}`,
+      limit: '—',
+      pass: ceiling.errors.length === 0 ? null : false,
+      value: ceiling.perSecond,
+      unit: 'workflows/s',
+      details: { concurrency, ...withoutIndices(ceiling), errors: ceiling.errors.slice(0, 5), errorCount: ceiling.errors.length },
+    },
+    {
+      id: '2·life',
+      target: 'full lifecycles via API (create → respond → solve → confirm)',
+      measured: `${round(lifecycles.perSecond, 2)} lifecycles/s (${round(lifecycles.perSecond * 4, 1)} requests/s)${lifecycles.errors.length ? `, ${lifecycles.errors.length} errors` : ''}`,
+      limit: '—',
+      pass: lifecycles.errors.length === 0 ? null : false,
+      value: lifecycles.perSecond,
+      unit: 'lifecycles/s',
+      details: { concurrency, ...withoutIndices(lifecycles), errors: lifecycles.errors.slice(0, 5), errorCount: lifecycles.errors.length },
+    },
+  ];
+
+  // Every confirmed case's run must return; one that never does is a lifecycle of no size at all.
+  const runs = lifecycles.succeeded.map((index) => client.workflow.getHandle(caseWorkflowId('hotline', caseId('life', index))));
+  progress(`completion: waiting for ${runs.length} confirmed runs to return`);
+  const running = await stillRunning(runs, COMPLETION_GRACE_MS);
+  const stuck: Record<string, unknown>[] = [];
+  for (const handle of running.slice(0, 3)) {
+    const state = await handle.query(caseStateQuery);
+    stuck.push({
+      workflowId: handle.workflowId, status: state.status, closeReason: state.closeReason,
+      audit: state.audit.map((entry) => entry.type), historyEvents: (await handle.fetchHistory()).events?.length ?? 0,
+    });
+  }
+  results.push({
+    id: '3·done',
+    target: 'lifecycles above: confirmed runs that completed',
+    measured: `${runs.length - running.length} of ${runs.length}${running.length ? ` (${running.length} still running ${COMPLETION_GRACE_MS / 1000} s after confirm)` : ''}`,
+    limit: 'all',
+    pass: runs.length > 0 && running.length === 0,
+    value: runs.length ? (runs.length - running.length) / runs.length : Number.NaN,
+    unit: 'share completed',
+    details: { confirmed: runs.length, completed: runs.length - running.length, stillRunning: running.length, examples: stuck },
+  });
+
+  // Target 3: lifecycles one at a time, confirmed once the call-back has started (a confirm that
+  // overtakes it is the case above), each counted when its run has returned.
+  progress(`history size: ${sizes.historiesCounted} lifecycles, one at a time`);
+  const eventsByRun: Record<string, number> = {};
+  const sizeErrors: string[] = [];
+  for (let index = 0; index < sizes.historiesCounted; index++) {
+    const id = caseId('size', index);
+    const handle = client.workflow.getHandle(caseWorkflowId('hotline', id));
+    try {
+      const error = await lifecycle(baseUrl, id, () => callBackStarted(handle));
+      if (error) throw new Error(error);
+      if ((await stillRunning([handle], COMPLETION_GRACE_MS)).length > 0) throw new Error(`${handle.workflowId} still running after confirm`);
+      eventsByRun[handle.workflowId] = (await handle.fetchHistory()).events?.length ?? 0;
+    } catch (error) {
+      sizeErrors.push((error as Error).message);
+    }
+  }
+  const eventCounts = Object.values(eventsByRun);
+  const maxEvents = eventCounts.length ? Math.max(...eventCounts) : Number.NaN;
+  results.push({
+    id: '3',
+    target: 'history events of a full hotline lifecycle (max of runs)',
+    measured: eventCounts.length
+      ? `${maxEvents} events (${eventCounts.length} runs: ${[...new Set(eventCounts)].sort((a, b) => a - b).join(', ')})${sizeErrors.length ? `, ${sizeErrors.length} failed` : ''}`
+      : 'no completed lifecycle',
+    limit: `≤ ${EVENT_BUDGET}`,
+    pass: eventCounts.length > 0 && sizeErrors.length === 0 && maxEvents <= EVENT_BUDGET,
+    value: maxEvents,
+    unit: 'events',
+    details: { runs: eventsByRun, errors: sizeErrors.slice(0, 5) },
+  });
+
+  const emptyWorkflowIds = Array.from({ length: Math.min(5, sizes.emptyWorkflows) }, (_, index) => emptyId('ceiling', index));
+  return { results, emptyWorkflowIds };
+}
