@@ -24,6 +24,7 @@ const FAILURE_STATUS: Record<string, number> = {
   TransferUnavailable: 422,
   NotEntitled: 422,
   InvalidAmendment: 400,
+  InvalidIntake: 400,
   InvalidOfficialDays: 400,
   YearExists: 409,
 };

@@ -67,6 +67,8 @@ export interface ContractState {
   /** Reminder keys already sent, or skipped because their instant had passed when scheduled. */
   remindersDone: { key: string; atMs: number; outcome: 'sent' | 'skipped' }[];
   outbox: Email[];
+  /** E-mails the mail server refused for good (the address is gone). */
+  rejectedEmails?: { key: string; to: string; atMs: number; reason: string }[];
 }
 
 /** Local hour a reminder goes out on its day: inside office hours, never at midnight. */

@@ -305,12 +305,19 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       // Stop every clock under the old calendars, then re-arm under the new policy keeping the
       // working time already used: an amendment neither forgives nor adds time, and loses no pause.
       pauseWindows(state.windows, nowMs, calendars);
+      // Windows kept from the old policy (met ones, reopenable) still name its calendars.
+      const policy: SlaPolicy = { ...action.policy, calendars: { ...state.policy.calendars, ...action.policy.calendars } };
+      const live = state.status === 'open' || state.status === 'in-progress';
       reclassifyWindows(state.windows, {
-        policy: { ...action.policy, reclassification: 'carry-elapsed' }, fromLevel: state.severity, toLevel, atMs: nowMs,
-        clockStartMs: state.clockStartMs, pauses: state.pauses, paused: state.paused, events: HOTLINE_EVENTS, continueBy: 'event',
-      }, new PolicyCalendars(action.policy));
-      state.policy = action.policy;
+        policy: { ...policy, reclassification: 'carry-elapsed' }, fromLevel: state.severity, toLevel, atMs: nowMs,
+        clockStartMs: state.clockStartMs, pauses: state.pauses, paused: state.paused,
+        // A solved case owes nothing until it is reopened: no window starts running now.
+        events: live ? HOTLINE_EVENTS : [], continueBy: 'event',
+      }, new PolicyCalendars(policy));
+      if (live && !state.paused) resumeWindows(state.windows, nowMs, new PolicyCalendars(policy));
+      state.policy = policy;
       state.severity = toLevel;
+      state.tier = Math.min(state.tier, policy.escalationTiers.length);
       state.contract = action.contract;
       audit('contract-applied', `Contract ${action.contract.id} version ${action.contract.version}: policy ${from.policy} → ${action.policy.id}, severity ${from.severity} → ${toLevel}; working time already used is kept`);
       return;

@@ -36,8 +36,9 @@ function warningThresholdMs(window: SlaWindow, settings: NoticeSettings): number
   const candidates: number[] = [];
   if (settings.warnAtPercent !== undefined) candidates.push((window.budgetMs * settings.warnAtPercent) / 100);
   if (settings.warnMinutesBefore !== undefined) candidates.push(window.budgetMs - settings.warnMinutesBefore * 60_000);
-  const threshold = Math.min(...candidates);
-  return candidates.length === 0 || threshold <= 0 ? null : threshold;
+  // A setting that lands before the window even starts (60 min before a 30-min window) does not count.
+  const usable = candidates.filter((candidate) => candidate > 0);
+  return usable.length === 0 ? null : Math.min(...usable);
 }
 
 /** The instant a running window reaches its warning threshold (now, if it already has). */

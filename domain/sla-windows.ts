@@ -214,6 +214,12 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
     const consumed = consumedUnder(rule, previous, spec, input, calendars);
     previous.forEach((window) => (window.superseded = true));
     const fresh = armWindow(spec, policy, toLevel, atMs, consumed, calendars);
+    // Time already used up under a window that breached: the same breach, not a second one.
+    const breached = previous.find((window) => window.breachedDueMs !== null);
+    if (breached && consumed >= fresh.budgetMs) {
+      fresh.breachedDueMs = breached.breachedDueMs;
+      fresh.breachRecordedMs = breached.breachRecordedMs;
+    }
     if (input.paused) stopClock(fresh, atMs, calendars);
     armed.push(fresh);
   }

@@ -4,7 +4,7 @@
  * Cases never read it while running: they take a snapshot at intake.
  */
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities,
   setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -12,6 +12,7 @@ import {
   type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders,
 } from '../domain/contract';
 import { type AmendmentRequest, amendmentSchema, contractTermsObject } from '../domain/contract-schema';
+import { EMAIL_REJECTED } from '../domain/email';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
 import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from './search-attributes';
 
@@ -69,7 +70,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
 
   for (;;) {
     while (state.outbox.length > 0) {
-      await sendEmail(state.outbox[0]);
+      const email = state.outbox[0];
+      try {
+        await sendEmail(email);
+      } catch (error) {
+        // A mailbox that no longer exists must not end the contract: record it and go on.
+        if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
+        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason: error.cause.message }];
+      }
       state.outbox.shift();
     }
     if (workflowInfo().continueAsNewSuggested) {

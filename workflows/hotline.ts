@@ -73,7 +73,17 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     }, { validator: (payload) => refuse(toAction(payload)) });
     setHandler(hotlineSignals[type] as typeof hotlineSignals.respond, (payload) => {
       const action = toAction(payload);
-      const refusal = refusalOf(state, action, Date.now());
+      // A signal is not validated on the way in (e.g. sent from the Web UI): a malformed one must
+      // be recorded, not fail every replay of the task that delivers it.
+      let refusal: ReturnType<typeof refusalOf>;
+      try {
+        refusal =
+          action.type === 'apply-contract'
+            ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' }
+            : refusalOf(state, action, Date.now());
+      } catch (error) {
+        refusal = { type: 'MalformedSignal', message: `malformed payload: ${(error as Error).message}` };
+      }
       if (refusal) {
         // A signal cannot be answered: keep the refusal on the record instead of dropping it.
         state.audit.push({ atMs: Date.now(), type: 'ignored', by: action.by, details: `${action.type}: ${refusal.message}` });

@@ -82,6 +82,10 @@ export async function buildIntake(client: Client, body: CreateCaseBody, caseId: 
   const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
   const terms = await resolveTerms(client, { ...body, reportedMs });
   const servicePeriods: ServicePeriod[] = terms.contract?.terms.servicePeriods ?? body.servicePeriods!;
+  if (terms.contract && body.customer && body.customer.id !== terms.contract.terms.customer.id) {
+    const message = `Contract ${terms.contract.contractId} is with customer ${terms.contract.terms.customer.id}, not ${body.customer.id}`;
+    throw new HttpError(400, 'invalid_request', message, { issues: [{ path: ['customer', 'id'], message }] });
+  }
   return {
     caseId,
     customer: body.customer ?? terms.contract!.terms.customer,

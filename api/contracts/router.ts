@@ -48,7 +48,7 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     });
     const { created, state } = await client.workflow.executeUpdateWithStart(contractIntakeUpdate, { startWorkflowOperation: start });
     // The same id again: fine when it says the same; different terms go through an amendment.
-    if (!created && state.version === 1 && JSON.stringify(state.terms) !== JSON.stringify(terms)) {
+    if (!created && JSON.stringify(state.terms) !== JSON.stringify(terms)) {
       throw new HttpError(409, 'ContractExists', `Contract ${contractId} exists with other terms; amend it instead`);
     }
     res.status(created ? 201 : 200).location(`/contracts/${encodeURIComponent(contractId)}`).json(contractView(state));

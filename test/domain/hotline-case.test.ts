@@ -659,3 +659,26 @@ describe('holiday data coverage', () => {
     expect(inside.state.warnings).toEqual([]);
   });
 });
+
+describe('review fixes', () => {
+  test('a window carried past its budget keeps its breach instead of breaching and escalating again', () => {
+    const { state, act, tick } = openCase('000', '1', { contract: { id: 'c-1', version: 1 } });
+    act({ type: 'respond', by: 'engineer-wang' }, T0 + 10 * MIN);
+    tick(T0 + 5 * HOUR); // diagnosis (4 h) breached
+    expect(state.breaches.map((breach) => breach.window)).toEqual(['diagnosis']);
+    act({ type: 'apply-contract', by: 'ops', severity: 'standard', policy: presetPolicy('004'), contract: { id: 'c-1', version: 2 } }, T0 + 5 * HOUR);
+    tick(T0 + 5 * HOUR + MIN);
+    expect(state.breaches.map((breach) => breach.window)).toEqual(['diagnosis']);
+    expect(live(state).restore.breachedDueMs).toBe(T0 + 4 * HOUR);
+  });
+
+  test('a contract applied to a solved case arms nothing, and a later rejection reopens under the kept calendars', () => {
+    const { state, act } = openCase('000', '1', { contract: { id: 'c-1', version: 1 } });
+    act({ type: 'provide-solution', by: 'engineer-wang', solution: 'Patched' }, T0 + HOUR);
+    act({ type: 'apply-contract', by: 'ops', severity: 'L1', policy: presetPolicy('001'), contract: { id: 'c-1', version: 2 } }, T0 + 2 * HOUR);
+    expect(state.windows.filter((window) => window.runningSinceMs !== null && !window.superseded)).toEqual([]);
+    act({ type: 'reject', by: 'customer', reason: 'still broken' }, T0 + 3 * HOUR);
+    expect(state.status).toBe('in-progress');
+    expect(state.tier).toBeLessThanOrEqual(state.policy.escalationTiers.length);
+  });
+});
