@@ -3,31 +3,14 @@
  * adds a year of official days without a release (issue 7 §2), and backend teams compute in working
  * time with the calendars cases use.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { addYearUpdate, officialDaysWorkflowId } from '../../workflows/official-days';
-import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
-import { uniqueId } from '../helpers/fixtures';
-import { type RunningApi, request, startApi } from '../helpers/http';
+import { useApiStack } from '../helpers/http';
 
-let worker: RunningWorker;
-let api: RunningApi;
+const stack = useApiStack('calendars');
+const { post, get } = stack;
 
-beforeAll(async () => {
-  worker = await startWorker(await createDevServerEnv(), uniqueId('calendars-tq'), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
-  api = await startApi(worker.env.client, worker.taskQueue);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-});
-
-const post = (route: string, body?: unknown) => request(api.baseUrl, 'POST', route, body);
-const get = (route: string) => request(api.baseUrl, 'GET', route);
 const issuePaths = (body: { issues?: { path: unknown[] }[] }) => (body.issues ?? []).map((issue) => issue.path);
 
 /** Illustrative 2027 dates, shaped like a State Council notice; not the official arrangement. */
@@ -93,7 +76,7 @@ describe('official days', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_request');
     expect(issuePaths(refused.body)).toEqual([['holidays', 1], ['holidays', 2], ['workingDays', 0]]);
-    await expect(worker.env.client.workflow.getHandle(officialDaysWorkflowId('DE-BE')).describe()).rejects.toThrow(WorkflowNotFoundError);
+    await expect(stack.worker.env.client.workflow.getHandle(officialDaysWorkflowId('DE-BE')).describe()).rejects.toThrow(WorkflowNotFoundError);
 
     const missingBy = await post('/calendars/CN/official-days', { ...china2027, year: 2028, by: undefined });
     expect(missingBy.status).toBe(400);
@@ -101,7 +84,7 @@ describe('official days', () => {
   });
 
   test("the workflow's own validator refuses bad dates too, before anything is written", async () => {
-    const handle = worker.env.client.workflow.getHandle(officialDaysWorkflowId('CN'));
+    const handle = stack.worker.env.client.workflow.getHandle(officialDaysWorkflowId('CN'));
     const attempt = handle.executeUpdate(addYearUpdate, { args: [{ year: 2028, holidays: ['2027-12-31'], workingDays: [], by: 'script' }] });
     const error = await attempt.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);

@@ -1,27 +1,13 @@
 /**
  * The hotline API over real HTTP, against a real worker on the Temporal CLI dev server.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { apiConnection } from '../../api/temporal-connection';
-import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
 import { uniqueId } from '../helpers/fixtures';
-import { type RunningApi, request, startApi } from '../helpers/http';
+import { request, startApi, useApiStack } from '../helpers/http';
 
-let worker: RunningWorker;
-let api: RunningApi;
-
-beforeAll(async () => {
-  worker = await startWorker(await createDevServerEnv(), uniqueId('api-tq'), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
-  api = await startApi(worker.env.client, worker.taskQueue);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-});
+const stack = useApiStack('api');
+const { post, get } = stack;
 
 function caseBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -36,13 +22,11 @@ function caseBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-const post = (route: string, body?: unknown, headers?: Record<string, string>) => request(api.baseUrl, 'POST', route, body, headers);
-const get = (route: string) => request(api.baseUrl, 'GET', route);
 
 /** How many runs the server holds for a case id: proves a refused request started nothing. */
 async function runsOf(caseId: string): Promise<number> {
   let count = 0;
-  for await (const _ of worker.env.client.workflow.list({ query: `WorkflowId = 'hotline-${caseId}'` })) count++;
+  for await (const _ of stack.worker.env.client.workflow.list({ query: `WorkflowId = 'hotline-${caseId}'` })) count++;
   return count;
 }
 
@@ -68,7 +52,7 @@ describe('POST /cases', () => {
   test('writes the search attributes ops filter on in the Web UI', async () => {
     const body = caseBody({ severity: '1' });
     await post('/cases', body);
-    const description = await worker.env.client.workflow.getHandle(`hotline-${body.caseId}`).describe();
+    const description = await stack.worker.env.client.workflow.getHandle(`hotline-${body.caseId}`).describe();
     expect(description.searchAttributes).toMatchObject({
       Product: ['hotline'],
       CustomerId: ['cust-api'],
@@ -131,7 +115,7 @@ describe('case actions', () => {
       await post(`/cases/${caseId}/confirm`, { by: 'customer' });
       return caseId;
     }));
-    const results = await Promise.all(caseIds.map((caseId) => worker.env.client.workflow.getHandle(`hotline-${caseId}`).result()));
+    const results = await Promise.all(caseIds.map((caseId) => stack.worker.env.client.workflow.getHandle(`hotline-${caseId}`).result()));
     expect(results.map((result) => result.status)).toEqual(caseIds.map(() => 'closed'));
   }, 30_000);
 
@@ -150,7 +134,7 @@ describe('case actions', () => {
     expect(confirmed.body).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
 
     // The run ends once closed, even when the confirmation came while the call-back was starting.
-    const result = await worker.env.client.workflow.getHandle(`hotline-${caseId}`).result();
+    const result = await stack.worker.env.client.workflow.getHandle(`hotline-${caseId}`).result();
     expect(result).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
 
     const late = await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' });

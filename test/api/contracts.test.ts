@@ -2,29 +2,13 @@
  * Contracts, cases under a contract and the deadline preview, over real HTTP against a real worker
  * on the dev server (issue 7 "done when").
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
 import { uniqueId } from '../helpers/fixtures';
-import { type RunningApi, request, startApi } from '../helpers/http';
+import { useApiStack } from '../helpers/http';
 
-let worker: RunningWorker;
-let api: RunningApi;
+const stack = useApiStack('contracts');
+const { post, get } = stack;
 
-beforeAll(async () => {
-  worker = await startWorker(await createDevServerEnv(), uniqueId('contracts-tq'), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
-  api = await startApi(worker.env.client, worker.taskQueue);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-});
-
-const post = (route: string, body?: unknown) => request(api.baseUrl, 'POST', route, body);
-const get = (route: string) => request(api.baseUrl, 'GET', route);
 
 function contractBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -131,7 +115,7 @@ describe('cases under a contract', () => {
     expect(created.body.windows.map((window: { dueAt: string }) => window.dueAt)).toEqual(preview.body.windows.map((window: { dueAt: string }) => window.dueAt));
     expect(created.body.clockStartedAt).toBe(preview.body.clockStartedAt);
     expect(created.body.customer).toEqual(contract.customer);
-    const description = await worker.env.client.workflow.getHandle(`hotline-${created.body.caseId}`).describe();
+    const description = await stack.worker.env.client.workflow.getHandle(`hotline-${created.body.caseId}`).describe();
     expect(description.searchAttributes.ContractId).toEqual([contract.contractId]);
 
     await post(`/contracts/${contract.contractId}/amendments`, { by: 'sales-chen', reason: 'Stricter terms', changes: { policy: { preset: '000' } } });
