@@ -4,16 +4,15 @@
  * Cases never read it while running: they take a snapshot at intake.
  */
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, proxyActivities,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate,
   setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders,
 } from '../domain/contract';
 import { type AmendmentRequest, amendmentSchema, contractTermsObject } from '../domain/contract-schema';
-import { EMAIL_REJECTED } from '../domain/email';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
+import { emailRejectionOf, sendEmail } from './email';
 import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from './search-attributes';
 
 export interface ContractWorkflowInput {
@@ -27,11 +26,6 @@ export interface ContractWorkflowInput {
 export const contractStateQuery = defineQuery<ContractState>('contract');
 export const contractIntakeUpdate = defineUpdate<{ created: boolean; state: ContractState }>('intake');
 export const amendContractUpdate = defineUpdate<{ amendment: Amendment; state: ContractState }, [AmendmentRequest]>('amend');
-
-const { sendEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<void> {
   const state = input.carried ?? createContract(input.contractId, input.terms, input.createdBy, Date.now());
@@ -75,8 +69,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
         await sendEmail(email);
       } catch (error) {
         // A mailbox that no longer exists must not end the contract: record it and go on.
-        if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
-        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason: error.cause.message }];
+        const rejection = emailRejectionOf(error);
+        if (rejection === null) throw error;
+        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason: rejection }];
       }
       state.outbox.shift();
     }

@@ -4,16 +4,15 @@
  * after a month of silence, reopenable for a month more (§4).
  */
 import {
-  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, patched,
   setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { EMAIL_REJECTED } from '../domain/email';
 import type { Email, HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { HOTLINE_ACTION_TYPES, NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf } from '../domain/hotline-case';
 import { callBackWorkflowId } from '../domain/products';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
+import { emailRejectionOf, sendEmail } from './email';
 import type { ActionPayload } from './messages';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
 import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
@@ -33,11 +32,6 @@ export interface HotlineResult {
 
 /** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
 const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
-
-const { sendEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
 
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
   const state = input.carried ?? openCase(input.intake, new PolicyCalendars(input.intake.policy));
@@ -150,10 +144,10 @@ async function carryOutEffects(state: HotlineCase, { final = false } = {}): Prom
         state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
         return;
       }
-      const error = outcome.reason;
       // Only a permanent rejection ends the retries; the case goes on and the record says why.
-      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === EMAIL_REJECTED)) throw error;
-      state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${error.cause.message}` });
+      const rejection = emailRejectionOf(outcome.reason);
+      if (rejection === null) throw outcome.reason;
+      state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${rejection}` });
     });
     state.outbox = state.outbox.filter((email) => !ready.includes(email));
   }
