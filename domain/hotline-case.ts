@@ -144,18 +144,23 @@ export class NotEntitledError extends Error {
   override name = 'NotEntitledError';
 }
 
-export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendars: PolicyCalendars): HotlineCase {
-  const reportedMs = Math.min(Date.parse(intake.reportedAt), nowMs);
-  if (!findLevel(intake.policy, intake.severity)) {
-    throw new Error(`Policy ${intake.policy.id} has no severity "${intake.severity}"`);
-  }
-  const entitlement = checkEntitlement({
+/** Whether the intake is covered, paid work or refused (§5); the API asks before it starts anything. */
+export function intakeEntitlement(intake: HotlineIntake, reportedMs: number): EntitlementDecision {
+  return checkEntitlement({
     servicePeriods: intake.servicePeriods,
     reportedOn: localDateOf(reportedMs, new ZoneOffsets(intake.timeZone)),
     problemType: intake.problem.type,
     paidWorkRequested: intake.paidWorkRequested ?? false,
     defectsAlwaysCovered: intake.policy.defectsAlwaysCovered,
   });
+}
+
+export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendars: PolicyCalendars): HotlineCase {
+  const reportedMs = Math.min(Date.parse(intake.reportedAt), nowMs);
+  if (!findLevel(intake.policy, intake.severity)) {
+    throw new Error(`Policy ${intake.policy.id} has no severity "${intake.severity}"`);
+  }
+  const entitlement = intakeEntitlement(intake, reportedMs);
   if (entitlement.decision === 'refused') throw new NotEntitledError(entitlement.reason);
   const start = clockStartMs(intake.policy.clockStart, reportedMs, calendars);
   const windows = openWindows(intake.policy, intake.severity, start, HOTLINE_EVENTS, calendars);

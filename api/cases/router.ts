@@ -4,10 +4,8 @@ import { Router } from 'express';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { hotlineCaseView } from '../../domain/case-view';
-import { checkEntitlement } from '../../domain/entitlement';
-import type { HotlineCase } from '../../domain/hotline-case';
+import { type HotlineCase, intakeEntitlement } from '../../domain/hotline-case';
 import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
-import { ZoneOffsets, localDateOf } from '../../domain/time-zone';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
 import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
@@ -30,13 +28,7 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
     const intake = await buildIntake(client, body, caseId);
-    const entitlement = checkEntitlement({
-      servicePeriods: intake.servicePeriods,
-      reportedOn: localDateOf(Date.parse(intake.reportedAt), new ZoneOffsets(intake.timeZone)),
-      problemType: intake.problem.type,
-      paidWorkRequested: intake.paidWorkRequested ?? false,
-      defectsAlwaysCovered: intake.policy.defectsAlwaysCovered,
-    });
+    const entitlement = intakeEntitlement(intake, Date.parse(intake.reportedAt));
     if (entitlement.decision === 'refused') throw new HttpError(422, 'NotEntitled', entitlement.reason);
 
     const workflowId = caseWorkflowId('hotline', caseId);
