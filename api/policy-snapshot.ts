@@ -13,9 +13,17 @@ import { canonicalRegion } from './calendars/official-days';
 import { isRoundTheClock, materializePolicy, yearsForCase } from './calendars/materialize';
 import { readOperatorYears } from './calendars/operator-years';
 
-export async function policySnapshot(client: Client, policy: SlaPolicy, source: CalendarDataSource, reportedMs: number, timeZone: string): Promise<SlaPolicy> {
+/** Writes the region's official days (package + operator years, read once here) into a policy's calendars. */
+export type Materializer = (policy: SlaPolicy) => SlaPolicy;
+
+export async function calendarMaterializer(client: Client, source: CalendarDataSource, reportedMs: number, timeZone: string): Promise<Materializer> {
   const operatorYears = await readOperatorYears(client, canonicalRegion(source.region));
-  return materializePolicy(policy, source, yearsForCase(reportedMs, timeZone), operatorYears);
+  const years = yearsForCase(reportedMs, timeZone);
+  return (policy) => materializePolicy(policy, source, years, operatorYears);
+}
+
+export async function policySnapshot(client: Client, policy: SlaPolicy, source: CalendarDataSource, reportedMs: number, timeZone: string): Promise<SlaPolicy> {
+  return (await calendarMaterializer(client, source, reportedMs, timeZone))(policy);
 }
 
 export type NoticeTerms = Pick<ContractTerms, 'noticeRecipients' | 'preBreachWarning' | 'noticesOutsideWorkingTime'>;
@@ -24,9 +32,8 @@ export type NoticeTerms = Pick<ContractTerms, 'noticeRecipients' | 'preBreachWar
  * Notice settings of a case. Office hours are the 5×8 calendar of the customer's zone and region;
  * unless the terms say otherwise, a 24×7 policy notifies at once and any other waits for them.
  */
-export async function noticeSettings(client: Client, terms: NoticeTerms, policy: SlaPolicy, source: CalendarDataSource, reportedMs: number, timeZone: string): Promise<NoticeSettings> {
-  const office: SlaPolicy = { ...policy, calendars: { office: standardCalendars(timeZone)['5x8'] } };
-  const officeHours: CalendarSpec = (await policySnapshot(client, office, source, reportedMs, timeZone)).calendars.office;
+export function noticeSettings(terms: NoticeTerms, policy: SlaPolicy, materialize: Materializer, timeZone: string): NoticeSettings {
+  const officeHours: CalendarSpec = materialize({ ...policy, calendars: { office: standardCalendars(timeZone)['5x8'] } }).calendars.office;
   const roundTheClock = Object.values(policy.calendars).every(isRoundTheClock);
   return {
     to: terms.noticeRecipients,

@@ -14,7 +14,7 @@ import { DEFAULT_TIME_ZONE, type PresetId, type SlaPolicy, findLevel, presetPoli
 import { contractStateQuery } from '../../workflows/contract';
 import { contractHandle } from '../contracts/router';
 import { HttpError } from '../errors';
-import { DEFAULT_NOTICE_TERMS, type NoticeTerms, noticeSettings, policySnapshot } from '../policy-snapshot';
+import { DEFAULT_NOTICE_TERMS, type NoticeTerms, calendarMaterializer, noticeSettings } from '../policy-snapshot';
 import { type CreateCaseBody, DEFAULT_PRESET } from './schemas';
 
 export interface TermsRequest {
@@ -71,10 +71,11 @@ export async function resolveTerms(client: Client, request: TermsRequest): Promi
     const message = `Policy ${resolved.policy.id} has no severity "${request.severity}"; use one of ${levels}`;
     throw new HttpError(400, 'invalid_request', message, { issues: [{ path: ['severity'], message }] });
   }
+  const materialize = await calendarMaterializer(client, source, request.reportedMs, resolved.timeZone);
   return {
     ...resolved,
-    policy: await policySnapshot(client, resolved.policy, source, request.reportedMs, resolved.timeZone),
-    notices: await noticeSettings(client, noticeTerms, resolved.policy, source, request.reportedMs, resolved.timeZone),
+    policy: materialize(resolved.policy),
+    notices: noticeSettings(noticeTerms, resolved.policy, materialize, resolved.timeZone),
   };
 }
 
