@@ -5,8 +5,8 @@
  */
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import { BusinessCalendar } from '../../domain/calendar';
-import { contractPolicy } from '../../domain/contract';
+import { BusinessCalendar, type CalendarSpec } from '../../domain/calendar';
+import { type CalendarDataSource, contractPolicy } from '../../domain/contract';
 import { presetPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets, formatInstant, localDateOf } from '../../domain/time-zone';
 import { OFFICIAL_DAYS_FAILURES } from '../../workflows/official-days';
@@ -37,27 +37,27 @@ export function calendarsRouter({ client, taskQueue }: CalendarsRouterDeps): Rou
   /** A calendar as given, or a preset's with the official days of the years fromMs–untilMs. */
   async function resolve(input: CalendarInput, fromMs: number, untilMs: number): Promise<ResolvedCalendar> {
     if (input.kind === 'spec') return { calendar: new BusinessCalendar(input.spec) };
-    if (input.kind === 'contract') return resolveContractCalendar(input.ref.contractId, input.ref.calendar, fromMs, untilMs);
-    const { preset, calendar: name, timeZone, region, ...contract } = input.ref;
-    const zone = new ZoneOffsets(timeZone);
-    const years = { from: Number(localDateOf(fromMs, zone).slice(0, 4)), to: Number(localDateOf(untilMs, zone).slice(0, 4)) };
-    const days = officialDays(region, years.from, years.to, await readOperatorYears(client, region));
-    const spec = materializeCalendar(presetPolicy(preset, timeZone).calendars[name], days, { region, ...contract }, years);
-    return { calendar: new BusinessCalendar(spec), missingYears: days.missingYears };
-  }
-
-  async function resolveContractCalendar(contractId: string, name: string, fromMs: number, untilMs: number): Promise<ResolvedCalendar> {
+    if (input.kind === 'preset') {
+      const { preset, calendar: name, timeZone, region, ...changes } = input.ref;
+      return withOfficialDays(presetPolicy(preset, timeZone).calendars[name], { region, ...changes }, fromMs, untilMs);
+    }
+    const { contractId, calendar: name } = input.ref;
     const { terms } = await loadContract(client, contractId);
-    const spec = contractPolicy(terms).calendars[name];
-    if (!spec) {
-      const message = `The policy of contract ${contractId} has no calendar "${name}"; use one of ${Object.keys(contractPolicy(terms).calendars).join(', ')}`;
+    const calendars = contractPolicy(terms).calendars;
+    if (!calendars[name]) {
+      const message = `The policy of contract ${contractId} has no calendar "${name}"; use one of ${Object.keys(calendars).join(', ')}`;
       throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path: ['calendar', 'calendar'], message }] });
     }
-    const region = canonicalRegion(terms.calendarData.region);
-    const zone = new ZoneOffsets(terms.timeZone);
+    return withOfficialDays(calendars[name], terms.calendarData, fromMs, untilMs);
+  }
+
+  /** A calendar with its region's official days (and the contract's changes) for the years fromMs–untilMs. */
+  async function withOfficialDays(spec: CalendarSpec, source: CalendarDataSource, fromMs: number, untilMs: number): Promise<ResolvedCalendar> {
+    const region = canonicalRegion(source.region);
+    const zone = new ZoneOffsets(spec.timeZone);
     const years = { from: Number(localDateOf(fromMs, zone).slice(0, 4)), to: Number(localDateOf(untilMs, zone).slice(0, 4)) };
     const days = officialDays(region, years.from, years.to, await readOperatorYears(client, region));
-    return { calendar: new BusinessCalendar(materializeCalendar(spec, days, terms.calendarData, years)), missingYears: days.missingYears };
+    return { calendar: new BusinessCalendar(materializeCalendar(spec, days, { ...source, region }, years)), missingYears: days.missingYears };
   }
 
   function coverageOf(calendar: BusinessCalendar, fromMs: number, toMs: number, missingYears?: number[]) {
