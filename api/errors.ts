@@ -8,6 +8,7 @@ import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCanc
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { CalendarError } from '../domain/calendar';
+import { type FailureKind, failureKind } from '../domain/failures';
 import { UnknownRegionError } from './calendars/official-days';
 
 export class HttpError extends Error {
@@ -16,18 +17,8 @@ export class HttpError extends Error {
   }
 }
 
-/** Business failure types raised by workflows, and the HTTP status each means. */
-const FAILURE_STATUS: Record<string, number> = {
-  InvalidState: 409,
-  UnknownSeverity: 400,
-  InvalidSurvey: 400,
-  TransferUnavailable: 422,
-  NotEntitled: 422,
-  InvalidAmendment: 400,
-  InvalidIntake: 400,
-  InvalidOfficialDays: 400,
-  YearExists: 409,
-};
+/** The HTTP status of each kind of business failure (domain/failures.ts lists the types). */
+const STATUS_OF_KIND: Record<FailureKind, number> = { conflict: 409, invalid: 400, refused: 422 };
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
@@ -59,7 +50,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'No such case');
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type ?? 'ApplicationFailure';
-    const status = FAILURE_STATUS[type];
+    const kind = failureKind(type);
+    const status = kind && STATUS_OF_KIND[kind];
     // A validator that checked a schema hands its issues over, like a 400 from the API's own zod.
     const [issues] = (error.cause.details ?? []) as unknown[];
     if (status) return new HttpError(status, type, error.cause.message, Array.isArray(issues) ? { issues } : undefined);

@@ -4,8 +4,10 @@
  * Software defects are accepted outside the periods only where the preset says so (002: defects
  * fixed free for life); 000, 001 and 004 fix them within the service period (domain.md §5).
  */
-export type ProblemType = 'bug' | 'data' | 'requirement' | 'environment' | 'operation';
-export const PROBLEM_TYPES: readonly ProblemType[] = ['bug', 'data', 'requirement', 'environment', 'operation'];
+import { ZoneOffsets, localDateOf } from './time-zone';
+
+export const PROBLEM_TYPES = ['bug', 'data', 'requirement', 'environment', 'operation'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
 
 export interface ServicePeriod {
   kind: 'free' | 'paid';
@@ -46,4 +48,20 @@ export function checkEntitlement(request: EntitlementRequest): EntitlementDecisi
 function earliestStartAfter(request: EntitlementRequest): string {
   const starts = request.servicePeriods.map((period) => period.start).filter((start) => start > request.reportedOn).sort();
   return starts[0] ?? 'none';
+}
+
+/** The decision for a report received at `reportedMs`, read as a date in the customer's zone. */
+export function entitlementAt(
+  terms: { servicePeriods: ServicePeriod[]; timeZone: string; defectsAlwaysCovered?: boolean },
+  reportedMs: number,
+  problemType: ProblemType,
+  paidWorkRequested: boolean,
+): EntitlementDecision {
+  return checkEntitlement({
+    servicePeriods: terms.servicePeriods,
+    reportedOn: localDateOf(reportedMs, new ZoneOffsets(terms.timeZone)),
+    problemType,
+    paidWorkRequested,
+    defectsAlwaysCovered: terms.defectsAlwaysCovered,
+  });
 }

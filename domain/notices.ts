@@ -1,5 +1,5 @@
 /**
- * Pre-breach warnings and breach notices (issue 7 §3): a warning when a window has used a share of
+ * Pre-breach warnings and breach notices: a warning when a window has used a share of
  * its working time or is a given working time from due, and a notice at every breach — delivered at
  * once, or at the next instant of office hours when the contract says so (24×7 presets: at once),
  * so nobody is e-mailed at midnight about a window that counts working hours.
@@ -64,7 +64,8 @@ export function officeHoursOf(settings: NoticeSettings): BusinessCalendar {
   return new BusinessCalendar(settings.officeHours);
 }
 
-export function noticeEmails(caseId: string, notice: Notice, window: SlaWindow, settings: NoticeSettings, tierName: string, timeZone: string): Email[] {
+/** `caseKey` prefixes the idempotency keys (the case's workflow id). */
+export function noticeEmails(caseKey: string, caseId: string, notice: Notice, window: SlaWindow, settings: NoticeSettings, tierName: string, timeZone: string): Email[] {
   const zone = new ZoneOffsets(timeZone);
   const due = formatInstant(window.breachedDueMs ?? window.dueMs ?? notice.atMs, zone);
   const subject =
@@ -76,7 +77,7 @@ export function noticeEmails(caseId: string, notice: Notice, window: SlaWindow, 
       ? `The ${window.label.toLowerCase()} window of case ${caseId} is due ${due} and has not been met.\n`
       : `The ${window.label.toLowerCase()} window of case ${caseId} passed its due instant ${due} unmet. The case is escalated: ${tierName}.\n`;
   return settings.to.map((to) => ({
-    key: `hotline-${caseId}/${notice.kind}/${notice.window}/${to}`,
+    key: `${caseKey}/${notice.kind}/${notice.window}/${to}`,
     to,
     subject,
     text,

@@ -1,15 +1,35 @@
 /**
- * The one list of product ids: workflow ids, API routes and the `Product` search attribute use it.
- * `satisfaction-call-back` is the companion workflow a solved case starts (domain.md §1).
+ * The one list of product ids and the one place workflow ids are made: API routes, workflow ids
+ * and the `Product` search attribute use it. `satisfaction-call-back` is the companion workflow a
+ * solved case starts (domain.md §1); contracts and official days are entities beside the cases.
  */
 export const PRODUCTS = ['hotline', 'remote', 'on-site', 'health-check', 'data-migration', 'custom-development', 'training'] as const;
 export type ProductId = (typeof PRODUCTS)[number];
 export const CALL_BACK = 'satisfaction-call-back';
+export const CONTRACT = 'contract';
 
 export function caseWorkflowId(product: ProductId, caseId: string): string {
   return `${product}-${caseId}`;
 }
 
+/** The case id inside a case's workflow id. */
+export function caseIdOf(product: ProductId, workflowId: string): string {
+  const prefix = `${product}-`;
+  return workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : workflowId;
+}
+
 export function callBackWorkflowId(caseId: string, solutionNumber: number): string {
   return `${CALL_BACK}-${caseId}-${solutionNumber}`;
+}
+
+export function contractWorkflowId(contractId: string): string {
+  return `${CONTRACT}-${contractId}`;
+}
+
+export function contractIdOf(workflowId: string): string {
+  return workflowId.startsWith(`${CONTRACT}-`) ? workflowId.slice(CONTRACT.length + 1) : workflowId;
+}
+
+export function officialDaysWorkflowId(region: string): string {
+  return `official-days-${region}`;
 }

@@ -40,7 +40,7 @@ export interface Breach {
 /** Compiled calendars of a policy, built once per workflow run. */
 export class PolicyCalendars {
   private readonly compiled = new Map<string, BusinessCalendar>();
-  constructor(private readonly policy: SlaPolicy) {}
+  constructor(readonly policy: SlaPolicy) {}
 
   get(name: string): BusinessCalendar {
     let calendar = this.compiled.get(name);

@@ -1,11 +1,12 @@
 /**
- * What ops read in the Web UI: search attributes, timer summaries and the run's current details.
+ * What ops read in the Web UI for a case of any product: search attributes, timer summaries and
+ * the run's current details.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { DeadlineKind, HotlineCase } from '../domain/hotline-case';
-import { isBreached } from '../domain/hotline-case';
-import { nextDueMs } from '../domain/sla-windows';
+import { isBreached, nextWindowDueMs, tierName } from '../domain/case/clock';
+import type { CaseCore, DeadlineKind } from '../domain/case/core';
+import { windowStatus } from '../domain/case/view';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
 import { BREACHED, CASE_STATUS, CONTRACT_ID, CUSTOMER_ID, ESCALATION_TIER, NEXT_DUE_AT, PRODUCT, SEVERITY } from './search-attributes';
 
@@ -13,13 +14,14 @@ import { BREACHED, CASE_STATUS, CONTRACT_ID, CUSTOMER_ID, ESCALATION_TIER, NEXT_
 export class SearchAttributeSync {
   private last = '';
 
-  sync(state: HotlineCase): void {
-    const due = state.status === 'open' || state.status === 'in-progress' ? nextDueMs(state.windows) : null;
+  /** `status` is the product's own status word (`CaseStatus`). */
+  sync(state: CaseCore, status: string): void {
+    const due = nextWindowDueMs(state);
     const pairs: SearchAttributeUpdatePair[] = [
       { key: PRODUCT, value: state.product },
       { key: CUSTOMER_ID, value: state.customer.id },
       { key: SEVERITY, value: state.severity },
-      { key: CASE_STATUS, value: state.paused ? 'paused' : state.status },
+      { key: CASE_STATUS, value: state.paused ? 'paused' : status },
       { key: BREACHED, value: isBreached(state) },
       { key: ESCALATION_TIER, value: state.tier },
       { key: NEXT_DUE_AT, value: due === null ? null : new Date(due) },
@@ -33,7 +35,7 @@ export class SearchAttributeSync {
   }
 }
 
-export function deadlineSummary(state: HotlineCase, kind: DeadlineKind, atMs: number): string {
+export function deadlineSummary(state: CaseCore, kind: DeadlineKind, atMs: number): string {
   const due = formatInstant(atMs, new ZoneOffsets(state.timeZone));
   if (kind === 'auto-close') return `Auto-close if the customer stays silent, due ${due}`;
   if (kind === 'final-close') return `Final close unless reopened, due ${due}`;
@@ -43,17 +45,17 @@ export function deadlineSummary(state: HotlineCase, kind: DeadlineKind, atMs: nu
   return `${window?.label ?? 'SLA'} window, level ${state.severity}, due ${due}`;
 }
 
-export function showCurrentDetails(state: HotlineCase): void {
+export function showCurrentDetails(state: CaseCore, status: string): void {
   const zone = new ZoneOffsets(state.timeZone);
   const lines = [
-    `**${state.status}${state.paused ? ' (paused)' : ''}** · severity ${state.severity} · tier ${state.tier}: ${state.policy.escalationTiers[state.tier - 1] ?? ''}`,
+    `**${status}${state.paused ? ' (paused)' : ''}** · severity ${state.severity} · tier ${state.tier}: ${tierName(state)}`,
     '',
     '| window | level | due | state |',
     '|---|---|---|---|',
     ...state.windows.filter((window) => !window.superseded).map((window) => {
       const due = window.dueMs ?? window.breachedDueMs;
-      const status = window.metMs !== null ? `met ${formatInstant(window.metMs, zone)}` : window.breachedDueMs !== null ? 'breached' : window.runningSinceMs === null ? 'paused' : 'running';
-      return `| ${window.label} | ${window.level} | ${due === null ? '—' : formatInstant(due, zone)} | ${status} |`;
+      const shown = window.metMs !== null ? `met ${formatInstant(window.metMs, zone)}` : windowStatus(window);
+      return `| ${window.label} | ${window.level} | ${due === null ? '—' : formatInstant(due, zone)} | ${shown} |`;
     }),
   ];
   if (state.breaches.length > 0) lines.push('', `Breaches: ${state.breaches.map((breach) => `${breach.window} (due ${formatInstant(breach.dueMs, zone)})`).join(', ')}`);

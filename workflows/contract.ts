@@ -1,18 +1,16 @@
 /**
- * A contract as an entity workflow (`contract-<id>`, issue 7 §1): it holds the terms, records every
+ * A contract as an entity workflow (`contract-<id>`): it holds the terms, records every
  * amendment with who and when, and sends the service-period reminders on durable timers.
  * Cases never read it while running: they take a snapshot at intake.
  */
-import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate,
-  setHandler, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders,
 } from '../domain/contract';
 import { type AmendmentRequest, amendmentSchema, contractTermsObject } from '../domain/contract-schema';
+import { CONTRACT } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
-import { emailRejectionOf, sendEmail } from './email';
+import { Changes, runLoop, sendOutbox } from './case-runtime';
 import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from './search-attributes';
 
 export interface ContractWorkflowInput {
@@ -25,11 +23,12 @@ export interface ContractWorkflowInput {
 
 export const contractStateQuery = defineQuery<ContractState>('contract');
 export const contractIntakeUpdate = defineUpdate<{ created: boolean; state: ContractState }>('intake');
-export const amendContractUpdate = defineUpdate<{ amendment: Amendment; state: ContractState }, [AmendmentRequest]>('amend');
+/** Answers with what changed, not the whole contract: the API reads that by query. */
+export const amendContractUpdate = defineUpdate<{ amendment: Amendment; version: number }, [AmendmentRequest]>('amend');
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<void> {
   const state = input.carried ?? createContract(input.contractId, input.terms, input.createdBy, Date.now());
-  let revision = 0;
+  const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
   setHandler(contractStateQuery, () => state);
@@ -42,8 +41,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
     amendContractUpdate,
     (request) => {
       const amendment = amendContract(state, request.changes as Partial<ContractTerms>, request.by, request.reason, Date.now());
-      revision++;
-      return { amendment, state };
+      changes.bump();
+      return { amendment, version: state.version };
     },
     {
       validator: (request) => {
@@ -57,38 +56,29 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
   );
 
   upsertSearchAttributes([
-    { key: PRODUCT, value: 'contract' },
+    { key: PRODUCT, value: CONTRACT },
     { key: CUSTOMER_ID, value: state.terms.customer.id },
     { key: CONTRACT_ID, value: state.contractId },
   ]);
 
-  for (;;) {
-    while (state.outbox.length > 0) {
-      const email = state.outbox[0];
-      try {
-        await sendEmail(email);
-      } catch (error) {
-        // A mailbox that no longer exists must not end the contract: record it and go on.
-        const rejection = emailRejectionOf(error);
-        if (rejection === null) throw error;
-        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason: rejection }];
-      }
-      state.outbox.shift();
-    }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof contractWorkflow>({ ...input, carried: state });
-    }
-    const seen = revision;
-    const reminderMs = nextReminderMs(state);
-    if (reminderMs === null) {
-      await condition(() => revision !== seen);
-    } else if (reminderMs > Date.now()) {
-      const due = formatInstant(reminderMs, new ZoneOffsets(state.terms.timeZone));
-      await condition(() => revision !== seen, reminderMs - Date.now(), { summary: `Service-period reminder, due ${due}` });
-    }
-    sendDueReminders(state, Date.now());
-  }
+  await runLoop({
+    // A contract runs for as long as its customer exists: reminders for every period it gains.
+    finished: () => false,
+    carryOutEffects: () => sendOutbox(state, {
+      sent: () => undefined,
+      // A mailbox that no longer exists must not end the contract: record it and go on.
+      rejected: (email, reason) => {
+        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason }];
+      },
+    }),
+    present: () => undefined,
+    continueAsNew: () => continueAsNew<typeof contractWorkflow>({ ...input, carried: state }),
+    nextDeadline: () => {
+      const reminderMs = nextReminderMs(state);
+      return reminderMs === null ? null : { atMs: reminderMs, summary: `Service-period reminder, due ${formatInstant(reminderMs, new ZoneOffsets(state.terms.timeZone))}` };
+    },
+    applyTime: (nowMs) => sendDueReminders(state, nowMs),
+  }, changes);
 }
 
 function invalidAmendment(issues: { path: PropertyKey[]; message: string }[]): ApplicationFailure {

@@ -1,21 +1,18 @@
 /**
  * Hotline case (domain.md §1): durable timers enforce the response and diagnosis windows in working
  * time, actions arrive as signals or updates, and a solved case closes on confirmation or by itself
- * after a month of silence, reopenable for a month more (§4).
+ * after a month of silence, reopenable for a month more (§4). The clock, closing, notices and the
+ * loop are the shared case core and runtime; this file wires the hotline's state machine to them.
  */
-import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, log, patched,
-  setHandler, startChild, workflowInfo,
-} from '@temporalio/workflow';
-import type { Email, HotlineAction, HotlineActionType, HotlineCase, HotlineIntake } from '../domain/hotline-case';
-import { HOTLINE_ACTION_TYPES, NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf } from '../domain/hotline-case';
-import { callBackWorkflowId } from '../domain/products';
+import { ApplicationFailure, continueAsNew, log, setHandler } from '@temporalio/workflow';
+import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
+import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
+import { NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
+import { recordEntry } from '../domain/case/record';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
-import { emailRejectionOf, sendEmail } from './email';
-import type { ActionPayload } from './messages';
+import { Changes, carryOutCaseEffects, handleActions, runLoop } from './case-runtime';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
-import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
 
 export interface HotlineWorkflowInput {
   intake: HotlineIntake;
@@ -30,95 +27,61 @@ export interface HotlineResult {
   breaches: HotlineCase['breaches'];
 }
 
-/** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
-const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
-
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
-  const state = input.carried ?? openCase(input.intake, new PolicyCalendars(input.intake.policy));
+  const state = input.carried ? upgradeCarriedCase(input.carried) : openCase(input.intake, new PolicyCalendars(input.intake.policy));
   // The calendars follow the case's policy, which an applied contract amendment replaces.
   let calendars = new PolicyCalendars(state.policy);
-  let calendarsPolicy = state.policy;
   const currentCalendars = () => {
-    if (calendarsPolicy !== state.policy) {
-      calendars = new PolicyCalendars(state.policy);
-      calendarsPolicy = state.policy;
-    }
+    if (calendars.policy !== state.policy) calendars = new PolicyCalendars(state.policy);
     return calendars;
   };
   if (!input.carried) for (const warning of state.warnings) log.warn(warning, { caseId: state.caseId });
-  let revision = 0;
+  const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
-  const refuse = (action: HotlineAction) => {
-    const refusal = refusalOf(state, action, Date.now());
-    if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
-  };
-  const act = (action: HotlineAction) => {
-    // Time first: the validator judged the action by the status due now (see refusalOf).
-    applyTime(state, Date.now(), currentCalendars());
-    applyAction(state, action, Date.now(), currentCalendars());
-    revision++;
-  };
-  for (const type of HOTLINE_ACTION_TYPES) {
-    const toAction = (payload: ActionPayload<HotlineActionType>) => ({ ...payload, type }) as HotlineAction;
-    setHandler(hotlineUpdates[type] as typeof hotlineUpdates.respond, (payload) => {
-      act(toAction(payload));
-      return state;
-    }, { validator: (payload) => refuse(toAction(payload)) });
-    setHandler(hotlineSignals[type] as typeof hotlineSignals.respond, (payload) => {
-      const action = toAction(payload);
-      // A signal is not validated on the way in (e.g. sent from the Web UI): a malformed one must
-      // be recorded, not fail every replay of the task that delivers it.
-      let refusal: ReturnType<typeof refusalOf>;
-      try {
-        refusal =
-          action.type === 'apply-contract'
-            ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' }
-            : refusalOf(state, action, Date.now());
-      } catch (error) {
-        refusal = { type: 'MalformedSignal', message: `malformed payload: ${(error as Error).message}` };
-      }
-      if (refusal) {
-        // A signal cannot be answered: keep the refusal on the record instead of dropping it.
-        state.audit.push({ atMs: Date.now(), type: 'ignored', by: action.by, details: `${action.type}: ${refusal.message}` });
-        revision++;
-        return;
-      }
-      act(action);
-    });
-  }
+  handleActions<HotlineActionType, HotlineAction>({
+    types: HOTLINE_ACTION_TYPES,
+    signals: hotlineSignals,
+    updates: hotlineUpdates,
+    parse: parseAction,
+    refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
+    signalRefusal: (type) =>
+      type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null,
+    apply: (action, nowMs) => {
+      // Time first: the validator judged the action by the status due now (see refusalOf).
+      applyTime(state, nowMs, currentCalendars());
+      applyAction(state, action, nowMs, currentCalendars());
+      changes.bump();
+    },
+    ignored: (by, type, message, nowMs) => {
+      recordEntry(state, nowMs, 'ignored', by, `${type}: ${message}`);
+      changes.bump();
+    },
+    result: () => ({ revision: changes.revision, status: state.status }),
+  });
   setHandler(caseStateQuery, () => state);
   setHandler(intakeUpdate, () => {
     const created = !intakeAcknowledged;
     intakeAcknowledged = true;
-    return { created, state };
+    return created ? { created, state } : { created };
   });
 
   const attributes = new SearchAttributeSync();
-  while (state.status !== 'closed') {
-    const seenBeforeEffects = revision;
-    await carryOutEffects(state);
-    attributes.sync(state);
-    showCurrentDetails(state);
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state });
-    }
-    // An action taken while an effect was awaited (a confirmation during the call-back's start) must
-    // wake the loop: without it a closed case waited forever for a change that had already happened.
-    const seen = patched(ACTIONS_DURING_EFFECTS_WAKE) ? seenBeforeEffects : revision;
-    const deadline = nextDeadline(state, currentCalendars());
-    if (deadline === null) {
-      await condition(() => revision !== seen);
-    } else if (deadline.atMs > Date.now()) {
-      await condition(() => revision !== seen, deadline.atMs - Date.now(), { summary: deadlineSummary(state, deadline.kind, deadline.atMs) });
-    }
-    applyTime(state, Date.now(), currentCalendars());
-  }
-  await carryOutEffects(state, { final: true });
-  attributes.sync(state);
-  showCurrentDetails(state);
-  await condition(allHandlersFinished);
+  const status = () => state.status;
+  await runLoop({
+    finished: () => state.status === 'closed',
+    carryOutEffects: (final) => carryOutCaseEffects(state, final),
+    present: () => {
+      attributes.sync(state, status());
+      showCurrentDetails(state, status());
+    },
+    continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
+    nextDeadline: () => {
+      const deadline = nextDeadline(state, currentCalendars());
+      return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
+    },
+    applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
+  }, changes);
   return { caseId: state.caseId, status: state.status, closeReason: state.closeReason, breaches: state.breaches };
 }
 
@@ -131,44 +94,4 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
   }
 }
 
-/** Sends queued e-mails and starts sampled call-backs; both are recorded on the case. */
-async function carryOutEffects(state: HotlineCase, { final = false } = {}): Promise<void> {
-  // A notice held for office hours waits; once the case is closed nothing waits any more.
-  const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
-  for (let ready = state.outbox.filter(isReady); ready.length > 0; ready = state.outbox.filter(isReady)) {
-    // Sent together: several notices falling due at once cost one workflow task, not one each.
-    const outcomes = await Promise.allSettled(ready.map((email) => sendEmail(email)));
-    outcomes.forEach((outcome, index) => {
-      const email = ready[index];
-      if (outcome.status === 'fulfilled') {
-        state.audit.push({ atMs: Date.now(), type: 'email-sent', by: 'system', details: `${email.subject} → ${email.to}` });
-        return;
-      }
-      // Only a permanent rejection ends the retries; the case goes on and the record says why.
-      const rejection = emailRejectionOf(outcome.reason);
-      if (rejection === null) throw outcome.reason;
-      state.audit.push({ atMs: Date.now(), type: 'email-rejected', by: 'system', details: `${email.subject} → ${email.to}: ${rejection}` });
-    });
-    state.outbox = state.outbox.filter((email) => !ready.includes(email));
-  }
-  while (state.callBacksDue.length > 0) {
-    const solutionNumber = state.callBacksDue[0];
-    const workflowId = callBackWorkflowId(state.caseId, solutionNumber);
-    await startChild(satisfactionCallBackWorkflow, {
-      workflowId,
-      // The call-back outlives a case the customer confirms at once.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{
-        caseId: state.caseId,
-        customerId: state.customer.id,
-        timeZone: state.timeZone,
-        solutionNumber,
-        solvedAtMs: state.solution?.atMs ?? Date.now(),
-        withinHours: state.closing.callBackWithinHours,
-        engineer: state.solution?.by ?? state.owner,
-      }],
-    });
-    state.callBacksDue.shift();
-    state.audit.push({ atMs: Date.now(), type: 'call-back-scheduled', by: 'system', details: workflowId });
-  }
-}
+

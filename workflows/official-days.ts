@@ -50,9 +50,7 @@ export const OFFICIAL_DAYS_FAILURES = { yearExists: 'YearExists', invalid: 'Inva
 export const addYearUpdate = defineUpdate<OperatorYear, [AddYearRequest]>('add-year');
 export const operatorYearsQuery = defineQuery<OperatorYear[]>('years');
 
-export function officialDaysWorkflowId(region: string): string {
-  return `official-days-${region}`;
-}
+export { officialDaysWorkflowId } from '../domain/products';
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;

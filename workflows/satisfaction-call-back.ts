@@ -28,6 +28,8 @@ export interface Survey {
 export interface CallBackState {
   caseId: string;
   solutionNumber: number;
+  /** The customer's zone, in which the API shows the instants (absent in runs before it was kept). */
+  timeZone?: string;
   status: 'due' | 'done' | 'missed';
   dueMs: number;
   survey: (Survey & { atMs: number }) | null;
@@ -41,6 +43,7 @@ export async function satisfactionCallBackWorkflow(input: CallBackInput): Promis
   const state: CallBackState = {
     caseId: input.caseId,
     solutionNumber: input.solutionNumber,
+    timeZone: input.timeZone,
     status: 'due',
     dueMs: input.solvedAtMs + input.withinHours * 3_600_000,
     survey: null,

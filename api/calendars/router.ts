@@ -10,7 +10,7 @@ import { type CalendarDataSource, contractPolicy } from '../../domain/contract';
 import { presetPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets, formatInstant, localDateOf } from '../../domain/time-zone';
 import { OFFICIAL_DAYS_FAILURES } from '../../workflows/official-days';
-import { loadContract } from '../cases/intake';
+import { loadContract } from '../intake';
 import { HttpError } from '../errors';
 import { materializeCalendar } from './materialize';
 import { canonicalRegion, officialDays, packageCoversYear } from './official-days';

@@ -1,39 +1,70 @@
-/** Hotline case routes: intake, state, one POST per action, and the satisfaction call-back. */
+/** Hotline case routes: intake, state, one POST per action of the action table, and the satisfaction call-back. */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { hotlineCaseView } from '../../domain/case-view';
-import { type HotlineCase, intakeEntitlement } from '../../domain/hotline-case';
+import { type ActionPayload, API_ACTION_TYPES, type HotlineActionType, actionSchema } from '../../domain/hotline-actions';
+import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
 import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
+import { DEFAULT_TIME_ZONE } from '../../domain/sla-policy';
+import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
-import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
+import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
+import { actorOf } from '../actor';
 import { HttpError } from '../errors';
+import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
-import { buildIntake } from './intake';
-import { actionBodies, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
+import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
 
 export interface CasesRouterDeps {
   client: Client;
   taskQueue: string;
 }
 
+type HotlineHandle = WorkflowHandle<typeof hotlineWorkflow>;
+
+/** Sends one action as its update; the answer is small, the case is then read by query. */
+async function sendAction<T extends HotlineActionType>(handle: HotlineHandle, type: T, payload: ActionPayload<T>, updateId?: string): Promise<HotlineCase> {
+  await handle.executeUpdate(hotlineUpdates[type], { args: [payload], updateId });
+  return handle.query(caseStateQuery);
+}
+
+async function buildIntake(client: Client, body: CreateCaseBody, caseId: string, openedBy: string): Promise<HotlineIntake> {
+  const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
+  const terms = await assembleTerms(client, {
+    ...body, product: 'hotline', reportedMs, problemType: body.problem.type, paidWorkRequested: body.paidWorkRequested,
+  });
+  if (terms.entitlement?.decision === 'refused') throw new HttpError(422, 'NotEntitled', terms.entitlement.reason);
+  return {
+    caseId,
+    customer: terms.customer,
+    problem: body.problem,
+    severity: body.severity,
+    reportedAt: new Date(reportedMs).toISOString(),
+    timeZone: terms.timeZone,
+    policy: terms.policy,
+    servicePeriods: terms.servicePeriods,
+    paidWorkRequested: body.paidWorkRequested,
+    openedBy,
+    closing: body.closing,
+    ...(terms.contractReference && { contract: terms.contractReference }),
+    notices: terms.notices,
+  };
+}
+
 export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
   const router = Router();
   const view = (state: HotlineCase) => hotlineCaseView(state, Date.now());
-  const handleOf = (caseId: string) => client.workflow.getHandle<typeof hotlineWorkflow>(caseWorkflowId('hotline', caseId));
+  const handleOf = (caseId: string): HotlineHandle => client.workflow.getHandle<typeof hotlineWorkflow>(caseWorkflowId('hotline', caseId));
 
   router.post('/', async (req, res) => {
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
-    const intake = await buildIntake(client, body, caseId);
-    const entitlement = intakeEntitlement(intake, Date.parse(intake.reportedAt));
-    if (entitlement.decision === 'refused') throw new HttpError(422, 'NotEntitled', entitlement.reason);
-
-    const workflowId = caseWorkflowId('hotline', caseId);
+    const intake = await buildIntake(client, body, caseId, actorOf(req, 'openedBy'));
     const startOperation = new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {
-      workflowId,
+      workflowId: caseWorkflowId('hotline', caseId),
       taskQueue,
       args: [{ intake }],
       // Same case id twice: the running case answers; a closed one is never started again.
@@ -42,15 +73,14 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
       staticSummary: `Hotline case ${caseId} · ${intake.customer.name} · ${intake.policy.id} severity ${intake.severity}`,
       staticDetails: intake.problem.description.slice(0, 500),
     });
-    let created: boolean;
-    let state: HotlineCase;
+    let created = false;
+    let state: HotlineCase | undefined;
     try {
       ({ created, state } = await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: startOperation }));
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      created = false;
-      state = await handleOf(caseId).query(caseStateQuery);
     }
+    state ??= await handleOf(caseId).query(caseStateQuery);
     res.status(created ? 201 : 200).location(`/cases/${encodeURIComponent(caseId)}`).json(view(state));
   });
 
@@ -59,27 +89,28 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
     res.json(view(await handleOf(caseId).query(caseStateQuery)));
   });
 
-  for (const type of Object.keys(actionBodies) as (keyof typeof actionBodies)[]) {
+  const actionRoute = <T extends Exclude<HotlineActionType, 'apply-contract'>>(type: T) => {
     router.post(`/:caseId/${type}`, async (req, res) => {
       const { caseId } = caseIdParams.parse(req.params);
-      const payload = actionBodies[type].parse(req.body);
+      const payload = actionSchema(type).parse({ ...req.body, by: actorOf(req) });
       const updateId = idempotencyKey.parse(req.get('Idempotency-Key'));
       const handle = handleOf(caseId);
       try {
-        const state = await handle.executeUpdate(hotlineUpdates[type] as typeof hotlineUpdates.respond, { args: [payload as never], updateId });
-        res.json(view(state));
+        res.json(view(await sendAction(handle, type, payload, updateId)));
       } catch (error) {
         throw await explainClosed(error, handle);
       }
     });
-  }
+  };
+  API_ACTION_TYPES.forEach(actionRoute);
 
   router.post('/:caseId/apply-contract', async (req, res) => {
     const { caseId } = caseIdParams.parse(req.params);
     const body = applyContractBody.parse(req.body);
     const handle = handleOf(caseId);
     try {
-      res.json(view(await applyContract(client, handle, body, idempotencyKey.parse(req.get('Idempotency-Key')))));
+      await applyContract(client, handle, { ...body, by: actorOf(req) }, idempotencyKey.parse(req.get('Idempotency-Key')));
+      res.json(view(await handle.query(caseStateQuery)));
     } catch (error) {
       throw await explainClosed(error, handle);
     }
@@ -87,21 +118,35 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
 
   router.get('/:caseId/call-backs/:solutionNumber', async (req, res) => {
     const { caseId, solutionNumber } = callBackParams.parse(req.params);
-    res.json(await client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber)).query(callBackStateQuery));
+    const state = await client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber)).query(callBackStateQuery);
+    res.json(callBackView(state));
   });
 
   router.post('/:caseId/call-backs/:solutionNumber/survey', async (req, res) => {
     const { caseId, solutionNumber } = callBackParams.parse(req.params);
-    const survey = surveyBody.parse(req.body);
+    const survey = surveyBody.parse({ ...req.body, by: actorOf(req) });
     const handle = client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber));
     try {
-      res.json(await handle.executeUpdate(recordSurveyUpdate, { args: [survey], updateId: idempotencyKey.parse(req.get('Idempotency-Key')) }));
+      res.json(callBackView(await handle.executeUpdate(recordSurveyUpdate, { args: [survey], updateId: idempotencyKey.parse(req.get('Idempotency-Key')) })));
     } catch (error) {
       throw await explainClosed(error, handle);
     }
   });
 
   return router;
+}
+
+/** A call-back with its instants in the customer's offset, like every other answer. */
+function callBackView(state: CallBackState) {
+  // Call-backs started before they kept the zone: the default zone of every preset.
+  const zone = new ZoneOffsets(state.timeZone ?? DEFAULT_TIME_ZONE);
+  const { dueMs, missedMs, survey, ...rest } = state;
+  return {
+    ...rest,
+    dueAt: formatInstant(dueMs, zone),
+    missedAt: missedMs === null ? null : formatInstant(missedMs, zone),
+    survey: survey && (({ atMs, ...answers }) => ({ ...answers, at: formatInstant(atMs, zone) }))(survey),
+  };
 }
 
 /** An update to a finished run fails as "not found": say it is closed when the run exists. */

@@ -4,10 +4,10 @@ import {
   DEFAULT_WARNING_PERCENT, actor, calendarDataSchema, identifier, noticesOutsideWorkingTimeSchema, preBreachWarningSchema, servicePeriodsSchema,
 } from '../../domain/contract-schema';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
-import { PRESET_IDS, presetPolicy, type PresetId } from '../../domain/sla-policy';
+import { PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
+import { DEFAULT_PRESET } from '../intake';
 import { timeZoneSchema } from '../../domain/policy-schema';
 
-export const DEFAULT_PRESET: PresetId = '000';
 
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
@@ -38,7 +38,7 @@ export const createCaseBody = z
     customer: customerSchema.optional(),
     problem: z.object({
       description: z.string().trim().min(1).max(5000),
-      type: z.enum(PROBLEM_TYPES as [string, ...string[]]),
+      type: z.enum(PROBLEM_TYPES),
       softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
       environment: z.string().trim().min(1).max(1000),
     }),
@@ -90,20 +90,6 @@ export type CreateCaseBody = z.infer<typeof createCaseBody>;
 export const caseIdParams = z.object({ caseId: identifier });
 
 const note = z.string().trim().max(2000).optional();
-const text = z.string().trim().min(1).max(5000);
-
-/** One body schema per action route; the route name is the action's API name. */
-export const actionBodies = {
-  respond: z.object({ by: actor, note }),
-  'provide-solution': z.object({ by: actor, solution: text }),
-  confirm: z.object({ by: actor, note }),
-  reject: z.object({ by: actor, reason: text }),
-  reopen: z.object({ by: actor, reason: text }),
-  'change-severity': z.object({ by: actor, severity: z.string().min(1).max(40), reason: note }),
-  pause: z.object({ by: actor, reason: text }),
-  resume: z.object({ by: actor, note }),
-  transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
-} as const;
 
 export const surveyBody = z.object({
   by: actor,

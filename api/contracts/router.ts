@@ -5,10 +5,13 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { contractView } from '../../domain/contract-view';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
+import { caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { amendContractUpdate, contractIntakeUpdate, contractStateQuery, type contractWorkflow } from '../../workflows/contract';
 import { isKnownRegion } from '../calendars/official-days';
 import { applyContract, applyContractBody } from '../cases/apply-contract';
+import { actorOf } from '../actor';
+import { contractHandle } from '../intake';
 import { HttpError, toHttpError } from '../errors';
 
 export interface ContractsRouterDeps {
@@ -27,17 +30,13 @@ function requireKnownRegion(region: string, path: (string | number)[]): void {
   throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path, message }] });
 }
 
-export const contractWorkflowId = (contractId: string) => `contract-${contractId}`;
-
-export function contractHandle(client: Client, contractId: string) {
-  return client.workflow.getHandle<typeof contractWorkflow>(contractWorkflowId(contractId));
-}
 
 export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
-    const { contractId = randomUUID(), by, ...terms } = createContractBody.parse(req.body);
+    const { contractId = randomUUID(), by: _by, ...terms } = createContractBody.parse(req.body);
+    const by = actorOf(req);
     requireKnownRegion(terms.calendarData.region, ['calendarData', 'region']);
     const start = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
       workflowId: contractWorkflowId(contractId),
@@ -61,22 +60,24 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
 
   router.post('/:contractId/amendments', async (req, res) => {
     const { contractId } = contractParams.parse(req.params);
-    const request = amendmentSchema.parse(req.body);
+    const request = amendmentSchema.parse({ ...req.body, by: actorOf(req) });
     if (request.changes.calendarData) requireKnownRegion(request.changes.calendarData.region, ['changes', 'calendarData', 'region']);
-    const { amendment, state } = await contractHandle(client, contractId).executeUpdate(amendContractUpdate, { args: [request] });
-    res.json({ amended: amendment.changes.length > 0, contract: contractView(state) });
+    const handle = contractHandle(client, contractId);
+    const { amendment } = await handle.executeUpdate(amendContractUpdate, { args: [request] });
+    res.json({ amended: amendment.changes.length > 0, contract: contractView(await handle.query(contractStateQuery)) });
   });
 
   /** Every running case under the contract gets the current terms; each answer says what happened. */
   router.post('/:contractId/apply-to-open-cases', async (req, res) => {
     const { contractId } = contractParams.parse(req.params);
     const body = applyContractBody.parse(req.body);
+    const by = actorOf(req);
     const results: { caseId: string; outcome: 'applied' | 'refused'; reason?: string }[] = [];
     for await (const execution of client.workflow.list({ query: `ContractId = '${contractId}' AND Product = 'hotline' AND ExecutionStatus = 'Running'` })) {
       const handle = client.workflow.getHandle<typeof hotlineWorkflow>(execution.workflowId);
-      const caseId = execution.workflowId.replace(/^hotline-/, '');
+      const caseId = caseIdOf('hotline', execution.workflowId);
       try {
-        await applyContract(client, handle, body);
+        await applyContract(client, handle, { ...body, by });
         results.push({ caseId, outcome: 'applied' });
       } catch (error) {
         const http = toHttpError(error);
@@ -97,7 +98,7 @@ export function customerContractsRouter({ client }: ContractsRouterDeps): Router
     const { customerId } = customerParams.parse(req.params);
     const contracts = [];
     for await (const execution of client.workflow.list({ query: `Product = 'contract' AND CustomerId = '${customerId}'` })) {
-      const state = await contractHandle(client, execution.workflowId.replace(/^contract-/, '')).query(contractStateQuery);
+      const state = await contractHandle(client, contractIdOf(execution.workflowId)).query(contractStateQuery);
       contracts.push(contractView(state));
     }
     res.json({ customerId, contracts });

@@ -1,19 +1,20 @@
 /**
- * POST /deadlines/preview (issue 7 §4): every window's due instant for a report not yet made (or
+ * POST /deadlines/preview: every window's due instant for a report not yet made (or
  * made at `reportedAt`), computed by the very code a case runs at intake and shown in its shape.
  */
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { hotlineCaseView } from '../../domain/case-view';
+import { openCore } from '../../domain/case/core';
+import { caseCoreView } from '../../domain/case/view';
 import { calendarDataSchema, identifier } from '../../domain/contract-schema';
-import { createHotlineCase } from '../../domain/hotline-case';
+import { HOTLINE_EVENTS } from '../../domain/hotline-case';
 import { slaPolicySchema, timeZoneSchema } from '../../domain/policy-schema';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { PRESET_IDS } from '../../domain/sla-policy';
 import { PolicyCalendars } from '../../domain/sla-windows';
 import { reportedAtSchema } from '../cases/schemas';
-import { resolveTerms } from '../cases/intake';
+import { assembleTerms } from '../intake';
 
 export const previewBody = z
   .object({
@@ -35,25 +36,18 @@ export const previewBody = z
     }
   });
 
-/** The preview of a case reported at `reportedMs` under a resolved policy: the case's own computation. */
+/** The preview of a case reported at `reportedMs` under a resolved policy: the core's own computation. */
 export function previewWindows(policy: SlaPolicy, timeZone: string, severity: string, reportedMs: number) {
-  const state = createHotlineCase(
+  const calendars = new PolicyCalendars(policy);
+  const core = openCore(
     {
-      caseId: 'preview',
-      customer: { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
-      problem: { description: 'preview', type: 'bug', softwareVersion: '0.0.0', environment: 'preview' },
-      severity,
-      reportedAt: new Date(reportedMs).toISOString(),
-      timeZone,
-      policy,
-      // Deadlines do not depend on entitlement: a period covering every date keeps it out of the way.
-      servicePeriods: [{ kind: 'free', start: '0001-01-01', end: '9999-12-31' }],
-      openedBy: 'preview',
+      caseId: 'preview', product: 'hotline', customer: { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
+      timeZone, policy, severity, events: HOTLINE_EVENTS, reportedMs, openedBy: 'preview',
     },
     reportedMs,
-    new PolicyCalendars(policy),
+    calendars,
   );
-  const view = hotlineCaseView(state, reportedMs);
+  const view = caseCoreView(core, reportedMs);
   return {
     policy: view.policy,
     severity: view.severity,
@@ -70,7 +64,7 @@ export function deadlinesRouter({ client }: { client: Client }): Router {
   router.post('/preview', async (req, res) => {
     const body = previewBody.parse(req.body);
     const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
-    const terms = await resolveTerms(client, { ...body, policy: body.policy as SlaPolicy | undefined, reportedMs });
+    const terms = await assembleTerms(client, { ...body, policy: body.policy as SlaPolicy | undefined, reportedMs });
     res.json({ ...(body.contractId && { contractId: body.contractId, contractVersion: terms.contract?.version }), ...previewWindows(terms.policy, terms.timeZone, body.severity, reportedMs) });
   });
   return router;

@@ -158,6 +158,7 @@ describe('refusalOf: which action each status allows', () => {
   test.each(rows)('%s case, %s → allowed: %s', (status, type, allowed) => {
     const { state } = openCase('004', 'standard');
     state.status = status;
+    state.stage = status === 'open' || status === 'in-progress' ? 'working' : status;
     const refusal = refusalOf(state, ACTIONS[type]);
     if (allowed) expect(refusal).toBeNull();
     else if (type === 'transfer' && (status === 'open' || status === 'in-progress')) expect(refusal?.type).toBe('TransferUnavailable');

@@ -1,4 +1,8 @@
-import type { HotlineIntake } from '../../domain/hotline-case';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
+import type { ActionResult } from '../../workflows/case-runtime';
+import { caseStateQuery } from '../../workflows/messages';
 import { presetPolicy, type PresetId } from '../../domain/sla-policy';
 
 let counter = 0;
@@ -23,4 +27,14 @@ export function hotlineIntake(overrides: Partial<HotlineIntake> & { preset?: Pre
     openedBy: 'agent-li',
     ...rest,
   };
+}
+
+/** Sends an action's update, then reads the case by query (an update answers only with its revision). */
+export async function actAndRead<A extends [unknown, ...unknown[]]>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<ActionResult, A>,
+  options: { args: A; updateId?: string },
+): Promise<HotlineCase> {
+  await handle.executeUpdate<ActionResult, A>(update, options);
+  return handle.query(caseStateQuery);
 }

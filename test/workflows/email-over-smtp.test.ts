@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { hotlineWorkflow } from '../../workflows';
 import { caseStateQuery, hotlineUpdates } from '../../workflows/messages';
 import { type RunningWorker, createTimeSkippingEnv, startWorker } from '../helpers/environments';
-import { hotlineIntake, uniqueId } from '../helpers/fixtures';
+import { actAndRead, hotlineIntake, uniqueId } from '../helpers/fixtures';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink';
 
 const MINUTE = 60_000;
@@ -43,7 +43,7 @@ test('a breach notice reaches each recipient over SMTP; a rejected address is re
   expect(delivered[0].headers.get('subject')).toMatch(/Response window \(level 1\) breached/);
   expect(state.audit.filter((entry) => entry.type === 'email-rejected').map((entry) => entry.details)).toEqual([expect.stringContaining('no-such-user@vendor.example')]);
   // The case still works: it answers actions and keeps its clock.
-  const solved = await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
+  const solved = await actAndRead(handle, hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
   expect(solved.status).toBe('solved');
 });
 

@@ -13,7 +13,7 @@ import { callBackWorkflowId } from '../../domain/products';
 import { hotlineWorkflow } from '../../workflows';
 import { caseStateQuery, hotlineSignals, hotlineUpdates } from '../../workflows/messages';
 import { type RunningWorker, createTimeSkippingEnv, startWorker } from '../helpers/environments';
-import { hotlineIntake, uniqueId } from '../helpers/fixtures';
+import { actAndRead, hotlineIntake, uniqueId } from '../helpers/fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -94,7 +94,7 @@ test('escalates tier 1 → 2 → 3 as the response and restore windows of preset
 test('a response before the due instant meets the window and records no breach', async () => {
   const handle = await start(hotlineIntake({ preset: '000', severity: '1' }));
   await env.sleep(10 * MINUTE);
-  const state = await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by: 'engineer-wang' }] });
+  const state = await actAndRead(handle, hotlineUpdates.respond, { args: [{ by: 'engineer-wang' }] });
   expect(state.status).toBe('in-progress');
   expect(windowNamed(state, 'response').metMs).not.toBeNull();
   await env.sleep(30 * MINUTE);
@@ -109,7 +109,7 @@ test('a pause while waiting on the customer stops the clock; resume continues wi
   const paused = await stateOf(handle);
   expect(paused.breaches).toEqual([]);
   expect(windowNamed(paused, 'response').dueMs).toBeNull();
-  const resumed = await handle.executeUpdate(hotlineUpdates.resume, { args: [{ by: 'customer' }] });
+  const resumed = await actAndRead(handle, hotlineUpdates.resume, { args: [{ by: 'customer' }] });
   const response = windowNamed(resumed, 'response');
   expect(response.consumedMs).toBeGreaterThanOrEqual(10 * MINUTE);
   expect(response.dueMs! - response.runningSinceMs!).toBe(30 * MINUTE - response.consumedMs);
@@ -119,7 +119,7 @@ test('a pause while waiting on the customer stops the clock; resume continues wi
 test('an upgrade restarts the open windows at the moment of reclassification (002 rule)', async () => {
   const handle = await start(hotlineIntake({ preset: '000', severity: '3' }));
   await env.sleep(40 * MINUTE);
-  const state = await handle.executeUpdate(hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: '1' }] });
+  const state = await actAndRead(handle, hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: '1' }] });
   const response = windowNamed(state, 'response');
   expect(state.severity).toBe('1');
   expect(response.level).toBe('1');
@@ -131,7 +131,7 @@ test('an upgrade restarts the open windows at the moment of reclassification (00
 test('rejects actions the state does not allow, synchronously and without touching the case', async () => {
   const handle = await start(hotlineIntake());
   const before = await stateOf(handle);
-  const failure = await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] }).catch((error) => error);
+  const failure = await actAndRead(handle, hotlineUpdates.confirm, { args: [{ by: 'customer' }] }).catch((error) => error);
   expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((failure.cause as ApplicationFailure).type).toBe('InvalidState');
   const after = await stateOf(handle);
@@ -174,7 +174,7 @@ test('a reopen within a month of the automatic close puts the case back in progr
   const handle = await start(hotlineIntake(withoutCallBack));
   await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Patched' }] });
   await env.sleep('32 days');
-  const reopened = await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'It failed again' }] });
+  const reopened = await actAndRead(handle, hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'It failed again' }] });
   expect(reopened.status).toBe('in-progress');
   const diagnosis = windowNamed(reopened, 'diagnosis');
   expect(diagnosis.metMs).toBeNull();
@@ -187,7 +187,7 @@ test('finally closes when not reopened within a month of the automatic close', a
   const result = await handle.result();
   expect(result.status).toBe('closed');
   expect(result.closeReason).toMatch(/Not reopened within 1 month/);
-  const late = await handle.executeUpdate(hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'again' }] }).catch((error) => error);
+  const late = await actAndRead(handle, hotlineUpdates.reopen, { args: [{ by: 'customer', reason: 'again' }] }).catch((error) => error);
   expect(late).toBeInstanceOf(Error);
 });
 

@@ -14,7 +14,7 @@ import { hotlineWorkflow, satisfactionCallBackWorkflow } from '../../workflows';
 import { caseStateQuery, hotlineUpdates } from '../../workflows/messages';
 import { callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { type RunningWorker, createTimeSkippingEnv, startWorker } from '../helpers/environments';
-import { hotlineIntake, uniqueId } from '../helpers/fixtures';
+import { actAndRead, hotlineIntake, uniqueId } from '../helpers/fixtures';
 
 const HOUR = 3_600_000;
 const outbox = mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-'));
@@ -32,7 +32,7 @@ async function solvedCase(intake: HotlineIntake) {
     taskQueue: worker.taskQueue,
     args: [{ intake }],
   });
-  const solved = await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Rebuilt the report index' }] });
+  const solved = await actAndRead(handle, hotlineUpdates['provide-solution'], { args: [{ by: 'engineer-wang', solution: 'Rebuilt the report index' }] });
   const callBack = worker.env.client.workflow.getHandle<typeof satisfactionCallBackWorkflow>(callBackWorkflowId(intake.caseId, 1));
   return { handle, solved, callBack };
 }
@@ -40,7 +40,7 @@ async function solvedCase(intake: HotlineIntake) {
 test('confirmation closes the case at once; the call-back stays due for 48 h and records the survey', async () => {
   const { handle, solved, callBack } = await solvedCase(hotlineIntake());
   // An update, not result(): waiting on the result lets the server skip past the call-back window.
-  const confirmed = await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+  const confirmed = await actAndRead(handle, hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
   expect(confirmed.status).toBe('closed');
   expect(confirmed.closeReason).toBe('Confirmed by the customer');
 

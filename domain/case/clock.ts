@@ -1,0 +1,230 @@
+/**
+ * The SLA clock of a case, whatever its product (domain.md §2–§3): the windows a product's events
+ * open and meet, pauses while waiting on the customer, reclassification by the contract's rule,
+ * breaches with escalation, pre-breach warnings and breach notices. Whether the clock runs is the
+ * clock's own state (`running`), never a product's status.
+ */
+import { dataCoverageWarnings } from '../data-coverage';
+import { type Notice, type NoticeSettings, deliveryMs, noticeEmails, officeHoursOf, warningDueMs } from '../notices';
+import type { MeetingEvent, SlaPolicy } from '../sla-policy';
+import { findLevel } from '../sla-policy';
+import type { Breach, SlaWindow } from '../sla-windows';
+import {
+  PolicyCalendars, clockStartMs, meetWindows, nextDueMs, openWindows, pauseWindows, rearmWindows, reclassifyWindows,
+  recordBreaches, reopenMetWindows, resumeWindows,
+} from '../sla-windows';
+import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
+
+export interface ContractReference {
+  id: string;
+  version: number;
+}
+
+export interface CaseClock {
+  policy: SlaPolicy;
+  severity: string;
+  /** The events this product meets windows with; windows met by others belong to other products. */
+  events: MeetingEvent[];
+  /** False once nothing is owed (solved, closed); true again when the customer rejects or reopens. */
+  running: boolean;
+  paused: boolean;
+  pausedSinceMs: number | null;
+  pauses: { fromMs: number; toMs: number }[];
+  /** 1-based escalation tier (domain.md §3). */
+  tier: number;
+  reportedMs: number;
+  clockStartMs: number;
+  windows: SlaWindow[];
+  breaches: Breach[];
+  warnings: string[];
+  contract?: ContractReference;
+  /** Pre-breach warnings and breach notices; without them, breaches are only recorded. */
+  notices?: NoticeSettings;
+  /** Notices already queued, as `kind/windowIndex`. */
+  noticesDone?: string[];
+}
+
+export type ClockedCase = CaseRecord & CaseClock;
+
+export interface ClockIntake {
+  policy: SlaPolicy;
+  severity: string;
+  events: readonly MeetingEvent[];
+  reportedMs: number;
+  contract?: ContractReference;
+  notices?: NoticeSettings;
+}
+
+export function openClock(intake: ClockIntake, calendars: PolicyCalendars): CaseClock {
+  if (!findLevel(intake.policy, intake.severity)) throw new Error(`Policy ${intake.policy.id} has no severity "${intake.severity}"`);
+  const start = clockStartMs(intake.policy.clockStart, intake.reportedMs, calendars);
+  const windows = openWindows(intake.policy, intake.severity, start, intake.events, calendars);
+  return {
+    policy: intake.policy,
+    severity: intake.severity,
+    events: [...intake.events],
+    running: true,
+    paused: false,
+    pausedSinceMs: null,
+    pauses: [],
+    tier: 1,
+    reportedMs: intake.reportedMs,
+    clockStartMs: start,
+    windows,
+    breaches: [],
+    warnings: dataCoverageWarnings(windows, intake.policy),
+    ...(intake.contract && { contract: intake.contract }),
+    ...(intake.notices && { notices: intake.notices, noticesDone: [] }),
+  };
+}
+
+/** Meets the windows of an event (a response, a solution, an arrival); returns their names. */
+export function meetEvent(clock: CaseClock, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): string[] {
+  return meetWindows(clock.windows, event, atMs, calendars);
+}
+
+/** Nothing more is owed: every window an event of this product meets is met, the pause ends. */
+export function stopClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
+  for (const event of clock.events) meetWindows(clock.windows, event, atMs, calendars);
+  endPause(clock, atMs, calendars);
+  clock.running = false;
+}
+
+/** The customer rejected the outcome: the windows it met run on with the time they had left. */
+export function restartAfterRejection(clock: CaseClock, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): void {
+  clock.running = true;
+  reopenMetWindows(clock.windows, event, atMs, clock.paused, calendars);
+}
+
+/** A reopened case gets fresh windows for the event that closed it. */
+export function restartAfterReopening(clock: CaseClock, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): void {
+  clock.running = true;
+  rearmWindows(clock.windows, clock.policy, clock.severity, event, atMs, calendars);
+}
+
+export function pauseClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
+  pauseWindows(clock.windows, atMs, calendars);
+  clock.paused = true;
+  clock.pausedSinceMs = atMs;
+}
+
+export function endPause(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
+  if (!clock.paused || clock.pausedSinceMs === null) return;
+  clock.pauses.push({ fromMs: clock.pausedSinceMs, toMs: atMs });
+  clock.paused = false;
+  clock.pausedSinceMs = null;
+  if (clock.running) resumeWindows(clock.windows, atMs, calendars);
+}
+
+/** Moves the case to another level of its policy by the contract's reclassification rule (§2). */
+export function reclassify(clock: CaseClock, toLevel: string, atMs: number, calendars: PolicyCalendars): void {
+  // The `from-report` rule subtracts pauses: the one still running counts too (pause time is never lost, §2).
+  const pauses = clock.pausedSinceMs === null ? clock.pauses : [...clock.pauses, { fromMs: clock.pausedSinceMs, toMs: atMs }];
+  reclassifyWindows(clock.windows, {
+    policy: clock.policy, fromLevel: clock.severity, toLevel, atMs, clockStartMs: clock.clockStartMs,
+    pauses, paused: clock.paused, events: clock.events,
+  }, calendars);
+  clock.severity = toLevel;
+}
+
+/**
+ * Puts the case under an amended contract's policy, keeping the working time already used: an
+ * amendment neither forgives nor adds time, and loses no pause. Returns the merged policy.
+ */
+export function applyContractPolicy(clock: CaseClock, contract: ContractReference, newPolicy: SlaPolicy, toLevel: string, atMs: number, calendars: PolicyCalendars): SlaPolicy {
+  // Stop every clock under the old calendars, then re-arm under the new policy.
+  pauseWindows(clock.windows, atMs, calendars);
+  // Windows kept from the old policy (met ones, reopenable) still name its calendars.
+  const policy: SlaPolicy = { ...newPolicy, calendars: { ...clock.policy.calendars, ...newPolicy.calendars } };
+  reclassifyWindows(clock.windows, {
+    policy: { ...policy, reclassification: 'carry-elapsed' }, fromLevel: clock.severity, toLevel, atMs,
+    clockStartMs: clock.clockStartMs, pauses: clock.pauses, paused: clock.paused,
+    // A case that owes nothing until it is reopened arms no window now.
+    events: clock.running ? clock.events : [], continueBy: 'event',
+  }, new PolicyCalendars(policy));
+  if (clock.running && !clock.paused) resumeWindows(clock.windows, atMs, new PolicyCalendars(policy));
+  clock.policy = policy;
+  clock.severity = toLevel;
+  clock.tier = Math.min(clock.tier, policy.escalationTiers.length);
+  clock.contract = contract;
+  return policy;
+}
+
+export function isBreached(clock: CaseClock): boolean {
+  return clock.breaches.length > 0;
+}
+
+export function tierName(clock: CaseClock): string {
+  return clock.policy.escalationTiers[clock.tier - 1] ?? '';
+}
+
+export type ClockDeadlineKind = 'window' | 'warning' | 'notice';
+
+/** The next instant at which time alone changes the clock or its notices. */
+export function nextClockDeadlines(clock: ClockedCase, calendars: PolicyCalendars): { atMs: number; kind: ClockDeadlineKind }[] {
+  const candidates: { atMs: number; kind: ClockDeadlineKind }[] = [];
+  if (clock.notices) {
+    const warning = nextWarningMs(clock, clock.notices, calendars);
+    if (warning !== null) candidates.push({ atMs: warning, kind: 'warning' });
+    const held = clock.outbox.map((email) => email.notBeforeMs).filter((ms): ms is number => ms !== undefined);
+    if (held.length > 0) candidates.push({ atMs: Math.min(...held), kind: 'notice' });
+  }
+  if (clock.running) {
+    const due = nextDueMs(clock.windows);
+    if (due !== null) candidates.push({ atMs: due, kind: 'window' });
+  }
+  return candidates;
+}
+
+/** The next due instant of a running window, or null (search attribute `NextDueAt`). */
+export function nextWindowDueMs(clock: CaseClock): number | null {
+  return clock.running ? nextDueMs(clock.windows) : null;
+}
+
+/** What the passing of time does to the clock by `nowMs`: breaches with escalation, then notices. */
+export function applyClockTime(clock: ClockedCase, nowMs: number, calendars: PolicyCalendars): void {
+  if (clock.running) {
+    for (const breach of recordBreaches(clock.windows, nowMs)) {
+      clock.breaches.push(breach);
+      const from = clock.tier;
+      clock.tier = Math.min(clock.tier + 1, clock.policy.escalationTiers.length);
+      recordEntry(clock, nowMs, 'breached', SYSTEM, `${breach.window} window (level ${breach.level}) was due ${localInstant(clock, breach.dueMs)}`);
+      if (clock.tier !== from) recordEntry(clock, nowMs, 'escalated', SYSTEM, `Tier ${from} → ${clock.tier}: ${tierName(clock)}`);
+    }
+  }
+  if (clock.notices) queueNotices(clock, clock.notices, nowMs, calendars);
+}
+
+function nextWarningMs(clock: CaseClock, settings: NoticeSettings, calendars: PolicyCalendars): number | null {
+  if (!clock.running) return null;
+  const done = new Set(clock.noticesDone);
+  const instants = clock.windows
+    .map((window, index) => (done.has(`warning/${index}`) ? null : warningDueMs(window, settings, Number.NEGATIVE_INFINITY, calendars)))
+    .filter((ms): ms is number => ms !== null);
+  return instants.length === 0 ? null : Math.min(...instants);
+}
+
+/** Queues a warning for each window past its threshold and a notice for each new breach, once each. */
+function queueNotices(clock: ClockedCase, settings: NoticeSettings, nowMs: number, calendars: PolicyCalendars): void {
+  const done = new Set(clock.noticesDone);
+  const officeHours = officeHoursOf(settings);
+  clock.windows.forEach((window, index) => {
+    const notices: Notice[] = [];
+    if (window.breachedDueMs !== null && !done.has(`breach/${index}`)) {
+      notices.push({ kind: 'breach', window: index, atMs: window.breachedDueMs, deliverAtMs: deliveryMs(Math.max(nowMs, window.breachedDueMs), settings, officeHours) });
+    } else if (clock.running && !done.has(`warning/${index}`)) {
+      const warningMs = warningDueMs(window, settings, Number.NEGATIVE_INFINITY, calendars);
+      if (warningMs !== null && warningMs <= nowMs) notices.push({ kind: 'warning', window: index, atMs: warningMs, deliverAtMs: deliveryMs(nowMs, settings, officeHours) });
+    }
+    for (const notice of notices) {
+      const key = `${notice.kind}/${index}`;
+      clock.noticesDone!.push(key);
+      done.add(key);
+      const emails = noticeEmails(caseKey(clock), clock.caseId, notice, window, settings, tierName(clock), clock.timeZone);
+      clock.outbox.push(...emails);
+      // Nobody to tell: the notice is recorded, but nothing is held for office hours.
+      const held = emails.length > 0 && notice.deliverAtMs > nowMs ? `, e-mail held until ${localInstant(clock, notice.deliverAtMs)}` : '';
+      recordEntry(clock, nowMs, notice.kind === 'warning' ? 'warned' : 'breach-notified', SYSTEM, `${window.label} window (level ${window.level})${held}`);
+    }
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * How any case ends (domain.md §4, 001 §1.11): an outcome is given, the customer confirms or
+ * rejects it; silence closes the case automatically after a while, the customer may reopen for a
+ * while more, and then it is finally closed. Product-neutral: a product calls these with its own
+ * outcome and decides which actions it offers.
+ */
+import type { PolicyCalendars } from '../sla-windows';
+import { ZoneOffsets, addCalendarMonths } from '../time-zone';
+import { type ClockedCase, restartAfterRejection, restartAfterReopening, stopClock } from './clock';
+import { SYSTEM, caseKey, recordEntry } from './record';
+
+/** Where a case is in its life. Only a `working` case owes anything under its windows. */
+export type CaseStage = 'working' | 'solved' | 'auto-closed' | 'closed';
+
+export interface ClosingSettings {
+  /** Months after a solution without an answer before the case closes itself (001 §1.11). */
+  autoCloseAfterMonths: number;
+  /** Months after an automatic close during which the customer may reopen. */
+  reopenWithinMonths: number;
+  /** Share of solved cases that get a satisfaction call-back (003: a spot check), 0..1. */
+  callBackSampleRate: number;
+  /** Hours after the solution within which the call-back is due (003: 48 h). */
+  callBackWithinHours: number;
+}
+
+export const DEFAULT_CLOSING: ClosingSettings = {
+  autoCloseAfterMonths: 1,
+  reopenWithinMonths: 1,
+  callBackSampleRate: 1,
+  callBackWithinHours: 48,
+};
+
+export interface CaseClosing {
+  stage: CaseStage;
+  solution: { text: string; by: string; atMs: number } | null;
+  solutionCount: number;
+  /** Solution numbers whose satisfaction call-back is still to be started. */
+  callBacksDue: number[];
+  autoClosedMs: number | null;
+  closedMs: number | null;
+  closeReason: string | null;
+  closing: ClosingSettings;
+}
+
+export type ClosableCase = ClockedCase & CaseClosing;
+
+export function openClosing(settings: Partial<ClosingSettings> | undefined): CaseClosing {
+  return {
+    stage: 'working',
+    solution: null,
+    solutionCount: 0,
+    callBacksDue: [],
+    autoClosedMs: null,
+    closedMs: null,
+    closeReason: null,
+    closing: { ...DEFAULT_CLOSING, ...settings },
+  };
+}
+
+export type ClosingAction = 'confirm' | 'reject' | 'reopen';
+
+/** The stages in which each closing action is allowed. */
+const ALLOWED: Record<ClosingAction, readonly CaseStage[]> = {
+  confirm: ['solved', 'auto-closed'],
+  reject: ['solved'],
+  reopen: ['auto-closed'],
+};
+
+export function closingActionAllowed(stage: CaseStage, action: ClosingAction): boolean {
+  return ALLOWED[action].includes(stage);
+}
+
+/** An outcome the customer is asked to confirm: the clock stops, silence starts counting. */
+export function giveSolution(state: ClosableCase, text: string, by: string, atMs: number, calendars: PolicyCalendars): void {
+  stopClock(state, atMs, calendars);
+  state.stage = 'solved';
+  state.solution = { text, by, atMs };
+  state.solutionCount += 1;
+  if (isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate)) state.callBacksDue.push(state.solutionCount);
+}
+
+export function confirmSolution(state: ClosableCase, atMs: number): void {
+  close(state, atMs, 'Confirmed by the customer');
+}
+
+/** The customer says it is not solved: the solution window runs on with the time it had left. */
+export function rejectSolution(state: ClosableCase, atMs: number, calendars: PolicyCalendars): void {
+  state.stage = 'working';
+  restartAfterRejection(state, 'solution', atMs, calendars);
+}
+
+/** Reopened after an automatic close: a fresh solution window. */
+export function reopenCase(state: ClosableCase, atMs: number, calendars: PolicyCalendars): void {
+  state.stage = 'working';
+  state.autoClosedMs = null;
+  restartAfterReopening(state, 'solution', atMs, calendars);
+}
+
+function close(state: ClosableCase, atMs: number, reason: string): void {
+  state.stage = 'closed';
+  state.running = false;
+  state.closedMs = atMs;
+  state.closeReason = reason;
+}
+
+/** A stable spot-check draw per case and solution, so replay and re-runs agree (003 §4). */
+export function isSampledForCallBack(caseId: string, solutionNumber: number, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  let hash = 2166136261;
+  for (const char of `${caseId}#${solutionNumber}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) / 2 ** 32 < rate;
+}
+
+export function autoCloseDueMs(state: ClosableCase): number | null {
+  if (state.stage !== 'solved' || !state.solution) return null;
+  return addCalendarMonths(state.solution.atMs, state.closing.autoCloseAfterMonths, new ZoneOffsets(state.timeZone));
+}
+
+export function finalCloseDueMs(state: ClosableCase): number | null {
+  if (state.stage !== 'auto-closed' || state.autoClosedMs === null) return null;
+  return addCalendarMonths(state.autoClosedMs, state.closing.reopenWithinMonths, new ZoneOffsets(state.timeZone));
+}
+
+/** The stage the passing of time has made due by `nowMs`, whether or not it has been applied yet. */
+export function stageDueBy(state: ClosableCase, nowMs: number): CaseStage {
+  const finalClose = finalCloseDueMs(state);
+  if (finalClose !== null && finalClose <= nowMs) return 'closed';
+  const autoClose = autoCloseDueMs(state);
+  if (autoClose !== null && autoClose <= nowMs) return 'auto-closed';
+  return state.stage;
+}
+
+/** Automatic close after silence (with the customer's e-mail), then the final close. */
+export function applyClosingTime(state: ClosableCase, nowMs: number, describe: string): void {
+  const autoClose = autoCloseDueMs(state);
+  if (autoClose !== null && autoClose <= nowMs) {
+    state.stage = 'auto-closed';
+    state.autoClosedMs = nowMs;
+    recordEntry(state, nowMs, 'auto-closed', SYSTEM, `No answer within ${state.closing.autoCloseAfterMonths} month(s) of the solution`);
+    state.outbox.push({
+      key: `${caseKey(state)}/auto-close/${state.solutionCount}`,
+      to: state.customer.email,
+      subject: `Case ${state.caseId} closed automatically`,
+      text:
+        `Dear ${state.customer.name},\n\nwe have not heard from you since we provided a solution to case ${state.caseId} ` +
+        `(${describe}). The case is now closed automatically.\n\n` +
+        `If the problem is not solved, you can reopen the case within ${state.closing.reopenWithinMonths} month(s).\n`,
+    });
+  }
+  const finalClose = finalCloseDueMs(state);
+  if (finalClose !== null && finalClose <= nowMs) {
+    close(state, nowMs, `Not reopened within ${state.closing.reopenWithinMonths} month(s) of the automatic close`);
+    recordEntry(state, nowMs, 'closed', SYSTEM, state.closeReason ?? undefined);
+  }
+}

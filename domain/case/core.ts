@@ -1,0 +1,68 @@
+/**
+ * The product-neutral case: its record, its SLA clock and how it closes, opened in one step and
+ * moved on by time in one step. A product adds its own state and actions on top (the hotline's
+ * state machine, a remote session's steps) and never re-implements these.
+ */
+import type { MeetingEvent, SlaPolicy } from '../sla-policy';
+import type { PolicyCalendars } from '../sla-windows';
+import type { NoticeSettings } from '../notices';
+import type { ProductId } from '../products';
+import { type CaseClock, type ClockDeadlineKind, type ContractReference, applyClockTime, nextClockDeadlines, openClock } from './clock';
+import { type CaseClosing, type ClosingSettings, applyClosingTime, autoCloseDueMs, finalCloseDueMs, openClosing } from './closing';
+import { type CaseRecord, type Customer, recordEntry } from './record';
+
+export interface CaseCore extends CaseRecord, CaseClock, CaseClosing {
+  intakeMs: number;
+}
+
+export interface CoreIntake {
+  caseId: string;
+  product: ProductId;
+  customer: Customer;
+  timeZone: string;
+  policy: SlaPolicy;
+  severity: string;
+  /** The events this product meets windows with. */
+  events: readonly MeetingEvent[];
+  reportedMs: number;
+  openedBy: string;
+  /** What the opening entry of the audit says (e.g. the entitlement decision). */
+  openingDetails?: string;
+  closing?: Partial<ClosingSettings>;
+  contract?: ContractReference;
+  notices?: NoticeSettings;
+}
+
+export function openCore(intake: CoreIntake, nowMs: number, calendars: PolicyCalendars): CaseCore {
+  const core: CaseCore = {
+    caseId: intake.caseId,
+    product: intake.product,
+    customer: intake.customer,
+    timeZone: intake.timeZone,
+    audit: [],
+    outbox: [],
+    intakeMs: nowMs,
+    ...openClock(intake, calendars),
+    ...openClosing(intake.closing),
+  };
+  recordEntry(core, nowMs, 'opened', intake.openedBy, intake.openingDetails);
+  return core;
+}
+
+export type DeadlineKind = ClockDeadlineKind | 'auto-close' | 'final-close';
+
+/** The next instant at which time alone changes the case, and why. */
+export function nextCaseDeadline(core: CaseCore, calendars: PolicyCalendars): { atMs: number; kind: DeadlineKind } | null {
+  const candidates: { atMs: number; kind: DeadlineKind }[] = nextClockDeadlines(core, calendars);
+  const autoClose = autoCloseDueMs(core);
+  if (autoClose !== null) candidates.push({ atMs: autoClose, kind: 'auto-close' });
+  const finalClose = finalCloseDueMs(core);
+  if (finalClose !== null) candidates.push({ atMs: finalClose, kind: 'final-close' });
+  return candidates.sort((a, b) => a.atMs - b.atMs)[0] ?? null;
+}
+
+/** Applies what the passing of time does by `nowMs`; `describe` names the case in the customer's e-mail. */
+export function applyCaseTime(core: CaseCore, nowMs: number, calendars: PolicyCalendars, describe: string): void {
+  applyClockTime(core, nowMs, calendars);
+  applyClosingTime(core, nowMs, describe);
+}

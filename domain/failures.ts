@@ -1,0 +1,33 @@
+/**
+ * Every business failure a workflow or the API raises, by type, and what kind of answer it is.
+ * Workflows throw `ApplicationFailure` with these types; the API maps the kind to an HTTP status.
+ */
+export const FAILURES = {
+  /** The action is not allowed in the case's current state. */
+  InvalidState: 'conflict',
+  YearExists: 'conflict',
+  /** The request names something the policy or schema does not have. */
+  UnknownSeverity: 'invalid',
+  InvalidSurvey: 'invalid',
+  InvalidAmendment: 'invalid',
+  InvalidIntake: 'invalid',
+  InvalidOfficialDays: 'invalid',
+  InvalidAction: 'invalid',
+  MalformedSignal: 'invalid',
+  /** A business rule refuses it (entitlement, a product not in service). */
+  TransferUnavailable: 'refused',
+  NotEntitled: 'refused',
+} as const;
+
+export type FailureType = keyof typeof FAILURES;
+export type FailureKind = (typeof FAILURES)[FailureType];
+
+export function failureKind(type: string | undefined | null): FailureKind | undefined {
+  return type !== undefined && type !== null && Object.prototype.hasOwnProperty.call(FAILURES, type) ? FAILURES[type as FailureType] : undefined;
+}
+
+/** A refusal as the domain states it: the failure type and a sentence for the caller. */
+export interface Refusal {
+  type: FailureType;
+  message: string;
+}

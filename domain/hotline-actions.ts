@@ -1,0 +1,60 @@
+/**
+ * Every hotline action, defined once: its zod schema is the API's request body, the domain's
+ * action type (inferred from it) and the payload of the Temporal signal and update of the same
+ * name, which the workflow checks with the same schema (a signal from the Web UI is not checked
+ * on the way in).
+ */
+import { z } from 'zod';
+import { actor, identifier } from './contract-schema';
+import type { SlaPolicy } from './sla-policy';
+
+const note = z.string().trim().max(2000).optional();
+const text = z.string().trim().min(1).max(5000);
+export const severityId = z.string().min(1).max(40);
+
+/** A policy snapshot the API built from a contract (calendars with official days written in). */
+const policySnapshot = z.custom<SlaPolicy>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as SlaPolicy).id === 'string' && Array.isArray((value as SlaPolicy).levels),
+  'A policy snapshot',
+);
+
+export const hotlineActionSchemas = {
+  respond: z.object({ by: actor, note }),
+  'provide-solution': z.object({ by: actor, solution: text }),
+  confirm: z.object({ by: actor, note }),
+  reject: z.object({ by: actor, reason: text }),
+  reopen: z.object({ by: actor, reason: text }),
+  'change-severity': z.object({ by: actor, severity: severityId, reason: note }),
+  pause: z.object({ by: actor, reason: text }),
+  resume: z.object({ by: actor, note }),
+  transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
+  /** An amended contract's policy snapshot, applied explicitly; `severity` maps the level when ids differ. */
+  'apply-contract': z.object({
+    by: actor,
+    contract: z.object({ id: identifier, version: z.number().int().min(1) }),
+    policy: policySnapshot,
+    severity: severityId.optional(),
+  }),
+} as const;
+
+export type HotlineActionType = keyof typeof hotlineActionSchemas;
+export const HOTLINE_ACTION_TYPES = Object.keys(hotlineActionSchemas) as HotlineActionType[];
+
+/** What an action carries, without its type (the message name says it). */
+export type ActionPayload<T extends HotlineActionType> = z.infer<(typeof hotlineActionSchemas)[T]>;
+export type HotlineAction = { [T in HotlineActionType]: { type: T } & ActionPayload<T> }[HotlineActionType];
+
+/** Actions the API offers as `POST /cases/:id/<action>` with the body as it is; `apply-contract` has its own route. */
+export const API_ACTION_TYPES = HOTLINE_ACTION_TYPES.filter((type): type is Exclude<HotlineActionType, 'apply-contract'> => type !== 'apply-contract');
+
+/** The schema of one action, typed by its name (TypeScript cannot follow a generic index into the table). */
+export function actionSchema<T extends HotlineActionType>(type: T): z.ZodType<ActionPayload<T>> {
+  return hotlineActionSchemas[type] as unknown as z.ZodType<ActionPayload<T>>;
+}
+
+/** The action a payload names, checked against its schema; null with the reason when it does not fit. */
+export function parseAction<T extends HotlineActionType>(type: T, payload: unknown): { action: Extract<HotlineAction, { type: T }> } | { error: string } {
+  const parsed = actionSchema(type).safeParse(payload);
+  if (!parsed.success) return { error: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; ') };
+  return { action: { ...parsed.data, type } as Extract<HotlineAction, { type: T }> };
+}

@@ -1,0 +1,178 @@
+/**
+ * The one loop every long-lived workflow of Aftercare runs (cases of any product, contracts): wait
+ * for the next deadline or a change, apply the passing of time, carry out the effects the state
+ * asks for (e-mails, child workflows), keep what ops read up to date, continue as new when history
+ * grows. Also the one way to send queued e-mail and the one way to take actions as signals and
+ * updates.
+ */
+import {
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { CaseCore } from '../domain/case/core';
+import { SYSTEM, recordEntry } from '../domain/case/record';
+import type { Email } from '../domain/email';
+import type { Refusal } from '../domain/failures';
+import { callBackWorkflowId } from '../domain/products';
+import { emailRejectionOf, sendEmail } from './email';
+import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
+
+/** Counts changes made by handlers, so the loop wakes for them. */
+export class Changes {
+  revision = 0;
+  bump(): void {
+    this.revision++;
+  }
+}
+
+export interface LoopSteps {
+  finished(): boolean;
+  /** Effects due now (`final`: the workflow is ending, nothing waits any more). */
+  carryOutEffects(final: boolean): Promise<void>;
+  /** Search attributes and current details. */
+  present(): void;
+  continueAsNew(): Promise<never>;
+  nextDeadline(): { atMs: number; summary: string } | null;
+  applyTime(nowMs: number): void;
+}
+
+/** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
+const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
+
+export async function runLoop(steps: LoopSteps, changes: Changes): Promise<void> {
+  while (!steps.finished()) {
+    const seenBeforeEffects = changes.revision;
+    await steps.carryOutEffects(false);
+    steps.present();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await steps.continueAsNew();
+    }
+    // An action taken while an effect was awaited (a confirmation during the call-back's start) must
+    // wake the loop: without it a closed case waited forever for a change that had already happened.
+    const seen = patched(ACTIONS_DURING_EFFECTS_WAKE) ? seenBeforeEffects : changes.revision;
+    const deadline = steps.nextDeadline();
+    if (deadline === null) {
+      await condition(() => changes.revision !== seen);
+    } else if (deadline.atMs > Date.now()) {
+      await condition(() => changes.revision !== seen, deadline.atMs - Date.now(), { summary: deadline.summary });
+    }
+    steps.applyTime(Date.now());
+  }
+  await steps.carryOutEffects(true);
+  steps.present();
+  await condition(allHandlersFinished);
+}
+
+export interface OutboxOwner {
+  outbox: Email[];
+}
+
+/**
+ * Sends the queued e-mails that may go now (a notice held for office hours waits, unless `final`),
+ * together: several notices falling due at once cost one workflow task, not one each. Only a
+ * permanent rejection ends the retries; it is reported, and the workflow goes on.
+ */
+export async function sendOutbox(
+  owner: OutboxOwner,
+  report: { sent(email: Email): void; rejected(email: Email, reason: string): void },
+  final = false,
+): Promise<void> {
+  const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
+  for (let ready = owner.outbox.filter(isReady); ready.length > 0; ready = owner.outbox.filter(isReady)) {
+    const outcomes = await Promise.allSettled(ready.map((email) => sendEmail(email)));
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') return report.sent(ready[index]);
+      const rejection = emailRejectionOf(outcome.reason);
+      if (rejection === null) throw outcome.reason;
+      report.rejected(ready[index], rejection);
+    });
+    owner.outbox = owner.outbox.filter((email) => !ready.includes(email));
+  }
+}
+
+/** A case's effects: its e-mails (recorded as sent or refused) and the call-backs its solutions drew. */
+export async function carryOutCaseEffects(state: CaseCore, final: boolean): Promise<void> {
+  await sendOutbox(state, {
+    sent: (email) => recordEntry(state, Date.now(), 'email-sent', SYSTEM, `${email.subject} → ${email.to}`),
+    rejected: (email, reason) => recordEntry(state, Date.now(), 'email-rejected', SYSTEM, `${email.subject} → ${email.to}: ${reason}`),
+  }, final);
+  while (state.callBacksDue.length > 0) {
+    const solutionNumber = state.callBacksDue[0];
+    const workflowId = callBackWorkflowId(state.caseId, solutionNumber);
+    await startChild(satisfactionCallBackWorkflow, {
+      workflowId,
+      // The call-back outlives a case the customer confirms at once.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{
+        caseId: state.caseId,
+        customerId: state.customer.id,
+        timeZone: state.timeZone,
+        solutionNumber,
+        solvedAtMs: state.solution?.atMs ?? Date.now(),
+        withinHours: state.closing.callBackWithinHours,
+        engineer: state.solution?.by ?? SYSTEM,
+      }],
+    });
+    state.callBacksDue.shift();
+    recordEntry(state, Date.now(), 'call-back-scheduled', SYSTEM, workflowId);
+  }
+}
+
+/** What an action's update answers: small, whatever the case's size; the case is read by query. */
+export interface ActionResult {
+  revision: number;
+  status: string;
+}
+
+export interface ActionHandlers<T extends string, A extends { type: T; by: string }> {
+  types: readonly T[];
+  // Each action's own payload type; the handler checks it with `parse` at run time.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  signals: Record<T, SignalDefinition<any[]>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  updates: Record<T, UpdateDefinition<ActionResult, any[]>>;
+  parse(type: T, payload: unknown): { action: A } | { error: string };
+  refusalOf(action: A, nowMs: number): Refusal | null;
+  /** Refuses what only the API may send (a checked snapshot) when it comes as a signal. */
+  signalRefusal?(type: T): Refusal | null;
+  apply(action: A, nowMs: number): void;
+  /** A signal that could not be taken: kept on the record, since a signal cannot be answered. */
+  ignored(by: string, type: T, message: string, nowMs: number): void;
+  result(): ActionResult;
+}
+
+/** One handler per action for both its signal and its update (validated synchronously, 409 at once). */
+export function handleActions<T extends string, A extends { type: T; by: string }>(handlers: ActionHandlers<T, A>): void {
+  for (const type of handlers.types) {
+    const checked = (payload: unknown): A => {
+      const parsed = handlers.parse(type, payload);
+      if ('error' in parsed) throw ApplicationFailure.create({ type: 'InvalidAction', message: `malformed ${type}: ${parsed.error}`, nonRetryable: true });
+      return parsed.action;
+    };
+    const update = handlers.updates[type] as UpdateDefinition<ActionResult, [unknown]>;
+    setHandler(update, (payload) => {
+      handlers.apply(checked(payload), Date.now());
+      return handlers.result();
+    }, {
+      validator: (payload) => {
+        const refusal = handlers.refusalOf(checked(payload), Date.now());
+        if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
+      },
+    });
+    setHandler(handlers.signals[type] as SignalDefinition<[unknown]>, (payload) => {
+      // A signal is not validated on the way in (e.g. sent from the Web UI): a malformed one must
+      // be recorded, not fail every replay of the task that delivers it.
+      const by = typeof (payload as { by?: unknown })?.by === 'string' ? (payload as { by: string }).by : 'unknown';
+      const parsed = handlers.parse(type, payload);
+      const refusal = 'error' in parsed
+        ? { type: 'MalformedSignal', message: `malformed payload: ${parsed.error}` }
+        : handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now());
+      if (refusal || 'error' in parsed) {
+        handlers.ignored(by, type, refusal!.message, Date.now());
+        return;
+      }
+      handlers.apply(parsed.action, Date.now());
+    });
+  }
+}
