@@ -56,6 +56,8 @@ export interface HotlineIntake {
   contract?: ContractReference;
   /** Pre-breach warnings and breach notices; without them, breaches are only recorded. */
   notices?: NoticeSettings;
+  /** Set by the workflow, not the API: the rules version of runs recorded before the current one. */
+  rules?: number;
 }
 
 export interface HotlineCase extends CaseCore {
@@ -80,6 +82,7 @@ export function intakeEntitlement(intake: HotlineIntake, reportedMs: number): En
 /** The core's part of a hotline intake: what any product's case would be opened with. */
 export function hotlineCoreIntake(intake: HotlineIntake, reportedMs: number, openingDetails?: string): CoreIntake {
   return {
+    ...(intake.rules !== undefined && { rules: intake.rules }),
     caseId: intake.caseId,
     product: 'hotline',
     customer: intake.customer,
@@ -232,5 +235,6 @@ export function upgradeCarriedCase(state: HotlineCase): HotlineCase {
   if (carried.stage === undefined) carried.stage = carried.status === 'open' || carried.status === 'in-progress' ? 'working' : carried.status;
   if (carried.events === undefined) carried.events = [...HOTLINE_EVENTS];
   if (carried.running === undefined) carried.running = carried.stage === 'working';
+  if (carried.rules === undefined) carried.rules = 1;
   return carried;
 }

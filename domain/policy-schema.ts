@@ -42,6 +42,7 @@ const windowSpecSchema = z
     maxMinutes: z.number().int().positive().max(366 * 24 * 60),
     calendar: z.string().min(1),
     metBy: z.enum(['response', 'solution', 'arrival']),
+    role: z.enum(['response', 'resolution', 'arrival']).optional(),
   })
   .refine((window) => window.minMinutes === undefined || window.minMinutes <= window.maxMinutes, {
     message: 'minMinutes cannot exceed maxMinutes',
@@ -63,6 +64,7 @@ export const slaPolicySchema = z
     ]),
     escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
+    upgradeRestartsClock: z.boolean().optional(),
     defectsAlwaysCovered: z.boolean().optional(),
   })
   .superRefine((policy, ctx) => {

@@ -8,9 +8,14 @@ import type { CalendarSpec, TimeRange, Weekday } from './calendar';
 /** The case event that meets a window. */
 export type MeetingEvent = 'response' | 'solution' | 'arrival';
 
+/** What a window commits to, whatever its name: time carries between windows of one role (D-7). */
+export type WindowRole = 'response' | 'resolution' | 'arrival';
+
 export interface WindowSpec {
   name: string;
   label: string;
+  /** Defaults to the role of its meeting event (response, solution → resolution, arrival). */
+  role?: WindowRole;
   /** Lower bound of a range such as 001's "1–12 working hours"; shown, never enforced. */
   minMinutes?: number;
   /** The window is due when this much working time has passed. */
@@ -47,6 +52,11 @@ export interface SlaPolicy {
   /** Escalation tiers, first contact first (domain.md §3). */
   escalationTiers: string[];
   reclassification: ReclassificationRule;
+  /**
+   * Under the `default` rule, a more severe level restarts the open windows when it is confirmed
+   * (002's rule, M002-8). Without it, the time used is carried and no due instant moves later.
+   */
+  upgradeRestartsClock?: boolean;
   /** Defects fixed free outside the service periods (002: for life); unset means yes, as before this rule. */
   defectsAlwaysCovered?: boolean;
 }
@@ -134,11 +144,12 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '002-software':
       return {
-        ...base, defectsAlwaysCovered: true, id, name: '002 integrator: software (C worst)',
+        ...base, defectsAlwaysCovered: true, upgradeRestartsClock: true, id, name: '002 integrator: software (C worst)',
         // Clocks start at the first working time after the request, then count elapsed hours.
         clockStart: { kind: 'next-working-instant', calendar: '5x8' },
         levels: [
-          { id: 'C', label: 'System-level problem', windows: [window('remote-start', 'Remote work started', 12 * H, '24x7', 'response')] },
+          // Each 002 software level makes one commitment: a move between levels carries it (D-7).
+          { id: 'C', label: 'System-level problem', windows: [{ ...window('remote-start', 'Remote work started', 12 * H, '24x7', 'response'), role: 'resolution' }] },
           { id: 'B', label: 'Complex operational problem', windows: [window('resolution', 'Solved remotely', 24 * H, '24x7', 'solution')] },
           { id: 'A', label: 'Operational problem', windows: [window('resolution', 'Solved remotely', 12 * H, '24x7', 'solution')] },
         ],
@@ -147,7 +158,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '002-hardware':
       return {
-        ...base, defectsAlwaysCovered: true, id, name: '002 integrator: hardware (A worst)',
+        ...base, defectsAlwaysCovered: true, upgradeRestartsClock: true, id, name: '002 integrator: hardware (A worst)',
         levels: [
           { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
           { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '5x24', 'arrival')] },
@@ -168,6 +179,10 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         escalationTiers: ['Hotline', 'Service consultant', 'Headquarters / development team'],
       };
   }
+}
+
+export function roleOf(spec: Pick<WindowSpec, 'role' | 'metBy'>): WindowRole {
+  return spec.role ?? (spec.metBy === 'response' ? 'response' : spec.metBy === 'solution' ? 'resolution' : 'arrival');
 }
 
 export function findLevel(policy: SlaPolicy, levelId: string): LevelSpec | undefined {

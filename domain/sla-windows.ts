@@ -4,8 +4,8 @@
  * Pause time is never lost: a window only ever consumes working time while it runs.
  */
 import { BusinessCalendar } from './calendar';
-import type { ClockStart, MeetingEvent, ReclassificationRule, SlaPolicy, WindowSpec } from './sla-policy';
-import { compareSeverity, findLevel } from './sla-policy';
+import type { ClockStart, MeetingEvent, ReclassificationRule, SlaPolicy, WindowRole, WindowSpec } from './sla-policy';
+import { compareSeverity, findLevel, roleOf } from './sla-policy';
 
 export interface SlaWindow {
   name: string;
@@ -14,6 +14,8 @@ export interface SlaWindow {
   policyId: string;
   calendar: string;
   metBy: MeetingEvent;
+  /** Absent on windows armed before roles: then the role of `metBy`. */
+  role?: WindowRole;
   budgetMs: number;
   minMs?: number;
   /** Working time used before `runningSinceMs` (all of it while the window is stopped). */
@@ -78,6 +80,7 @@ function armWindow(spec: WindowSpec, policy: SlaPolicy, level: string, startMs: 
     superseded: false,
   };
   if (spec.minMinutes !== undefined) window.minMs = spec.minMinutes * 60_000;
+  if (spec.role !== undefined) window.role = spec.role;
   return window;
 }
 
@@ -192,6 +195,12 @@ export interface ReclassifyInput {
    * 004's restore are both met by the solution).
    */
   continueBy?: 'name' | 'event';
+  /**
+   * Cases opened under the seeds' reading of reclassification (D-7): windows continue by role; a
+   * change never breaches by itself (carried time past the new budget keeps the old due instant);
+   * outside `upgradeRestartsClock`, an upgrade carries the time used and no due instant moves later.
+   */
+  byRole?: boolean;
 }
 
 /**
@@ -203,15 +212,27 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
   const level = findLevel(policy, toLevel);
   if (!level) throw new Error(`Policy ${policy.id} has no level "${toLevel}"`);
   const upgrade = compareSeverity(policy, toLevel, input.fromLevel) < 0;
-  const rule = input.policy.reclassification === 'default' ? (upgrade ? 'restart' : 'carry-elapsed') : input.policy.reclassification;
+  const restartsOnUpgrade = !input.byRole || policy.upgradeRestartsClock === true;
+  const rule = input.policy.reclassification === 'default' ? (upgrade && restartsOnUpgrade ? 'restart' : 'carry-elapsed') : input.policy.reclassification;
+  const capLater = input.byRole === true && upgrade && !restartsOnUpgrade && input.policy.reclassification === 'default';
 
-  const continues = (window: SlaWindow, spec: WindowSpec) => (input.continueBy === 'event' ? window.metBy === spec.metBy : window.name === spec.name);
+  const continues = (window: SlaWindow, spec: WindowSpec) =>
+    input.byRole ? roleOfWindow(window) === roleOf(spec) : input.continueBy === 'event' ? window.metBy === spec.metBy : window.name === spec.name;
   const armed: SlaWindow[] = [];
   for (const spec of level.windows.filter((candidate) => input.events.includes(candidate.metBy))) {
     const previous = windows.filter((window) => continues(window, spec) && !window.superseded);
     if (previous.some((window) => window.metMs !== null)) continue;
     previous.forEach((window) => stopClock(window, atMs, calendars));
-    const consumed = consumedUnder(rule, previous, spec, input, calendars);
+    let consumed = consumedUnder(rule, previous, spec, input, calendars);
+    const live = previous.filter((window) => window.metMs === null && window.breachedDueMs === null);
+    if (input.byRole && live.length > 0) {
+      // Working time the window had left before the change: the due instant it had.
+      const leftBefore = Math.min(...live.map((window) => window.budgetMs - window.consumedMs));
+      const budgetMs = spec.maxMinutes * 60_000;
+      const leftAfter = budgetMs - consumed;
+      if (leftAfter <= 0 && leftBefore > 0) consumed = budgetMs - leftBefore;
+      else if (capLater && leftAfter > leftBefore) consumed = budgetMs - leftBefore;
+    }
     previous.forEach((window) => (window.superseded = true));
     const fresh = armWindow(spec, policy, toLevel, atMs, consumed, calendars);
     // Time already used up under a window that breached: the same breach, not a second one.
@@ -230,6 +251,10 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
   });
   windows.push(...armed);
   return armed;
+}
+
+function roleOfWindow(window: SlaWindow): WindowRole {
+  return roleOf(window);
 }
 
 function consumedUnder(rule: Exclude<ReclassificationRule, 'default'>, previous: SlaWindow[], spec: WindowSpec, input: ReclassifyInput, calendars: PolicyCalendars): number {

@@ -94,6 +94,17 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
     await save('hotline-severity-changed', handle);
   },
+  /** After the case core and the seed-rules-2 patch: the upgrade carries the time used (D-7). */
+  async 'severity-carried'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '000', severity: '3', ...silent }));
+    await env.sleep('40 minutes');
+    await handle.executeUpdate(hotlineUpdates['change-severity'], { args: [{ by, severity: '1', reason: 'Production down' }] });
+    await env.sleep('25 minutes');
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Restarted the cluster' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-severity-carried', handle);
+  },
   async 'auto-closed-reopened'({ env, start, save }) {
     const handle = await start(hotlineIntake(silent));
     await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });

@@ -4,7 +4,8 @@
  * after a month of silence, reopenable for a month more (§4). The clock, closing, notices and the
  * loop are the shared case core and runtime; this file wires the hotline's state machine to them.
  */
-import { ApplicationFailure, continueAsNew, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
+import { CURRENT_RULES } from '../domain/case/clock';
 import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
@@ -27,8 +28,13 @@ export interface HotlineResult {
   breaches: HotlineCase['breaches'];
 }
 
+/** Patch id: cases opened from here on run under the current rules (CURRENT_RULES); older runs keep theirs. */
+const SEED_RULES = 'seed-rules-2';
+
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
-  const state = input.carried ? upgradeCarriedCase(input.carried) : openCase(input.intake, new PolicyCalendars(input.intake.policy));
+  const state = input.carried
+    ? upgradeCarriedCase(input.carried)
+    : openCase({ ...input.intake, rules: patched(SEED_RULES) ? CURRENT_RULES : 1 }, new PolicyCalendars(input.intake.policy));
   // The calendars follow the case's policy, which an applied contract amendment replaces.
   let calendars = new PolicyCalendars(state.policy);
   const currentCalendars = () => {

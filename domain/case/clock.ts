@@ -20,7 +20,15 @@ export interface ContractReference {
   version: number;
 }
 
+/**
+ * Versions of the rules a case runs under, kept with the case so that a running case keeps the
+ * behaviour it started with: 1 before the seeds' reading of reclassification (D-7), 2 from then.
+ */
+export const CURRENT_RULES = 2;
+
 export interface CaseClock {
+  /** The rules version the case was opened under (absent: 1). */
+  rules?: number;
   policy: SlaPolicy;
   severity: string;
   /** The events this product meets windows with; windows met by others belong to other products. */
@@ -47,6 +55,8 @@ export interface CaseClock {
 export type ClockedCase = CaseRecord & CaseClock;
 
 export interface ClockIntake {
+  /** Defaults to the current rules; a workflow passes an older version for runs recorded before it. */
+  rules?: number;
   policy: SlaPolicy;
   severity: string;
   events: readonly MeetingEvent[];
@@ -60,6 +70,7 @@ export function openClock(intake: ClockIntake, calendars: PolicyCalendars): Case
   const start = clockStartMs(intake.policy.clockStart, intake.reportedMs, calendars);
   const windows = openWindows(intake.policy, intake.severity, start, intake.events, calendars);
   return {
+    rules: intake.rules ?? CURRENT_RULES,
     policy: intake.policy,
     severity: intake.severity,
     events: [...intake.events],
@@ -122,7 +133,7 @@ export function reclassify(clock: CaseClock, toLevel: string, atMs: number, cale
   const pauses = clock.pausedSinceMs === null ? clock.pauses : [...clock.pauses, { fromMs: clock.pausedSinceMs, toMs: atMs }];
   reclassifyWindows(clock.windows, {
     policy: clock.policy, fromLevel: clock.severity, toLevel, atMs, clockStartMs: clock.clockStartMs,
-    pauses, paused: clock.paused, events: clock.events,
+    pauses, paused: clock.paused, events: clock.events, byRole: (clock.rules ?? 1) >= 2,
   }, calendars);
   clock.severity = toLevel;
 }

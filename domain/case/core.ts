@@ -16,6 +16,8 @@ export interface CaseCore extends CaseRecord, CaseClock, CaseClosing {
 }
 
 export interface CoreIntake {
+  /** The rules version (see CURRENT_RULES); the newest unless a workflow replays an older run. */
+  rules?: number;
   caseId: string;
   product: ProductId;
   customer: Customer;

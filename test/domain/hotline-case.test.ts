@@ -272,8 +272,39 @@ describe('pause and resume (waiting on the customer, §4): pause time is never l
 });
 
 describe('reclassification (§2 default rule)', () => {
-  test('a more severe level restarts the open windows when it is confirmed', () => {
+  test('000, a more severe level carries the time used: due 30 min after the report, never later than before (D-7)', () => {
     const { state, act } = openCase('000', '3');
+    act(severity('1'), T0 + 20 * MIN);
+    expect(live(state).response).toMatchObject({ level: '1', dueMs: T0 + 30 * MIN, consumedMs: 20 * MIN });
+    expect(live(state).diagnosis).toMatchObject({ level: '1', dueMs: T0 + 4 * HOUR });
+  });
+
+  test('000 level 3 raised to level 1 after 50 minutes keeps its response due at 60 minutes, not 80, and is not breached by the change (D-7)', () => {
+    const { state, act, tick } = openCase('000', '3');
+    act(severity('1'), T0 + 50 * MIN);
+    tick(T0 + 50 * MIN);
+    expect(state.breaches).toEqual([]);
+    expect(live(state).response.dueMs).toBe(T0 + HOUR);
+  });
+
+  test('002 software B → A after 13 h: the carried time exceeds A’s 12 h, so the due instant stays where it was, no breach (D-7)', () => {
+    const { state, act, tick } = openCase('002-software', 'B');
+    const start = state.clockStartMs;
+    act(severity('A'), start + 13 * HOUR);
+    tick(start + 13 * HOUR);
+    expect(state.breaches).toEqual([]);
+    expect(live(state).resolution).toMatchObject({ level: 'A', dueMs: start + 24 * HOUR });
+  });
+
+  test('002 software C → B carries the time used into the resolution window, though the names differ (D-7)', () => {
+    const { state, act } = openCase('002-software', 'C');
+    const start = state.clockStartMs;
+    act(severity('B'), start + 5 * HOUR);
+    expect(live(state).resolution).toMatchObject({ level: 'B', consumedMs: 5 * HOUR, dueMs: start + 24 * HOUR });
+  });
+
+  test('cases opened under the first rules (rules 1) keep them: a more severe level restarts the open windows when it is confirmed', () => {
+    const { state, act } = openCase('000', '3', { rules: 1 });
     act(severity('1'), T0 + 20 * MIN);
     expect(state.severity).toBe('1');
     expect(live(state).response).toMatchObject({ level: '1', dueMs: T0 + 50 * MIN, consumedMs: 0 });
@@ -300,21 +331,21 @@ describe('reclassification (§2 default rule)', () => {
     expect(dueOf(state, 'response')).toBe('2025-06-10T12:00:00+08:00');
   });
 
-  test('a window already met stays met; only the open ones restart', () => {
+  test('a window already met stays met; only the open ones move to the new level', () => {
     const { state, act } = openCase('000', '3');
     act(respond, T0 + 5 * MIN);
     act(severity('1'), T0 + 20 * MIN);
     expect(live(state).response).toMatchObject({ level: '3', metMs: T0 + 5 * MIN });
-    expect(live(state).diagnosis).toMatchObject({ level: '1', dueMs: T0 + 20 * MIN + 4 * HOUR });
+    expect(live(state).diagnosis).toMatchObject({ level: '1', dueMs: T0 + 4 * HOUR });
   });
 
-  test('during a pause the new windows wait for the resume, then run in full', () => {
+  test('during a pause the new windows wait for the resume, then run with the time left (pause time is never lost)', () => {
     const { state, act } = openCase('000', '3');
     act(pause, T0 + 10 * MIN);
     act(severity('1'), T0 + 20 * MIN);
     expect(live(state).response.dueMs).toBeNull();
     act(resume, T0 + HOUR);
-    expect(live(state).response.dueMs).toBe(T0 + HOUR + 30 * MIN);
+    expect(live(state).response.dueMs).toBe(T0 + HOUR + 20 * MIN);
   });
 
   test('002 software B → C restarts at the confirmation: remote work due 12 elapsed hours later', () => {
@@ -441,9 +472,10 @@ describe('breaches escalate one tier each (§3)', () => {
   test('001: a breach of the L1 response hands the case to the dedicated maintenance team', () => {
     const { state, act, tick } = openCase('001', 'L3', { reportedAt: new Date(at('2025-06-09 09:00')).toISOString() }, at('2025-06-09 09:00'));
     act(severity('L1'), at('2025-06-09 09:30'));
-    tick(at('2025-06-09 10:31'));
+    tick(at('2025-06-09 10:01'));
     expect(state.tier).toBe(2);
-    expect(state.breaches).toEqual([{ window: 'response', level: 'L1', dueMs: at('2025-06-09 10:30'), recordedMs: at('2025-06-09 10:31') }]);
+    // L1's hour counts from the report: the half hour used at L3 is carried (D-7).
+    expect(state.breaches).toEqual([{ window: 'response', level: 'L1', dueMs: at('2025-06-09 10:00'), recordedMs: at('2025-06-09 10:01') }]);
     expect(state.policy.escalationTiers[state.tier - 1]).toBe('Dedicated maintenance team');
   });
 });

@@ -116,15 +116,25 @@ test('a pause while waiting on the customer stops the clock; resume continues wi
   expect(resumed.pauses).toHaveLength(1);
 });
 
-test('an upgrade restarts the open windows at the moment of reclassification (002 rule)', async () => {
+test('002 software: an upgrade restarts the open windows at the moment of reclassification (M002-8)', async () => {
+  const handle = await start(hotlineIntake({ preset: '002-software', severity: 'B' }));
+  await env.sleep(40 * MINUTE);
+  const state = await actAndRead(handle, hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: 'C' }] });
+  const window = windowNamed(state, 'remote-start');
+  expect(state.severity).toBe('C');
+  expect(window.dueMs).toBe(window.runningSinceMs! + 12 * HOUR);
+  expect(window.runningSinceMs).toBeGreaterThanOrEqual(state.reportedMs + 40 * MINUTE);
+  expect(state.breaches).toEqual([]);
+});
+
+test('000: an upgrade after 40 minutes carries the time used and is not breached by the change itself (D-7)', async () => {
   const handle = await start(hotlineIntake({ preset: '000', severity: '3' }));
   await env.sleep(40 * MINUTE);
   const state = await actAndRead(handle, hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: '1' }] });
   const response = windowNamed(state, 'response');
-  expect(state.severity).toBe('1');
   expect(response.level).toBe('1');
-  expect(response.dueMs).toBe(response.runningSinceMs! + 30 * MINUTE);
-  expect(response.runningSinceMs).toBeGreaterThanOrEqual(state.reportedMs + 40 * MINUTE);
+  // Level 1 owes its 30 minutes from the report; they had passed, so the old due instant (60 min) stands.
+  expect(response.dueMs).toBe(state.reportedMs + HOUR);
   expect(state.breaches).toEqual([]);
 });
 
