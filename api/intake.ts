@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ContractReference } from '../domain/case/clock';
+import type { ClosingSettings } from '../domain/case/closing';
 import type { Customer } from '../domain/case/record';
 import { type CalendarDataSource, type ContractState, contractPolicy } from '../domain/contract';
 import { type EntitlementDecision, type ProblemType, type ServicePeriod, entitlementAt } from '../domain/entitlement';
@@ -28,6 +29,7 @@ export interface TermsRequest {
   timeZone?: string;
   calendarData?: CalendarDataSource;
   notices?: NoticeTerms;
+  closing?: Partial<ClosingSettings>;
   customer?: Customer;
   servicePeriods?: ServicePeriod[];
   severity: string;
@@ -43,6 +45,7 @@ export interface CaseTerms {
   customer: Customer;
   servicePeriods: ServicePeriod[];
   notices: NoticeSettings;
+  closing?: Partial<ClosingSettings>;
   contract?: ContractState;
   contractReference?: ContractReference;
   entitlement?: EntitlementDecision;
@@ -94,6 +97,7 @@ export async function assembleTerms(client: Client, request: TermsRequest): Prom
     customer: customer ?? { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
     servicePeriods: servicePeriods ?? [],
     notices,
+    ...((contract?.terms.closing ?? request.closing) && { closing: contract?.terms.closing ?? request.closing }),
     ...(contract && { contract, contractReference: { id: contract.contractId, version: contract.version } }),
   };
   // 4. Entitlement, by the same function the case runs at its start.

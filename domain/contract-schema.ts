@@ -3,6 +3,7 @@
  * workflow's update validator runs the same ones, so an amendment is checked once, the same way.
  */
 import { z } from 'zod';
+import { CHANNELS } from './case/closing';
 import { PRODUCTS } from './products';
 import { slaPolicySchema, timeZoneSchema } from './policy-schema';
 import { DEFAULT_TIME_ZONE, PRESET_IDS } from './sla-policy';
@@ -43,6 +44,21 @@ export const preBreachWarningSchema = z
   .object({ atPercent: z.number().int().min(1).max(99).optional(), minutesBefore: z.number().int().positive().max(366 * 24 * 60).optional() })
   .strict();
 
+/**
+ * How a case ends when the customer stays silent, and its call-back (R-001-11, M003-8): each field
+ * left out takes the preset's default (domain/case/closing.ts `closingDefaults`).
+ */
+export const closingTermsSchema = z
+  .object({
+    autoCloseChannels: z.array(z.enum(CHANNELS)).max(CHANNELS.length),
+    autoCloseAfterMonths: z.number().int().min(1).max(12),
+    reopenWithinMonths: z.number().int().min(1).max(12),
+    callBackSampleRate: z.number().min(0).max(1),
+    callBackWithinHours: z.number().positive().max(720),
+  })
+  .partial()
+  .strict();
+
 /** Every term, none defaulted: the shape of an amendment's `changes` is this, partial. */
 export const contractTermsObject = z.object({
   customer: z.object({ id: identifier, name: z.string().trim().min(1).max(200), email: z.email() }),
@@ -58,6 +74,7 @@ export const contractTermsObject = z.object({
   noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
   noticeRecipients: z.array(z.email()).max(20),
   preBreachWarning: preBreachWarningSchema,
+  closing: closingTermsSchema.optional(),
 });
 
 /** New terms: what a request leaves out gets the documented default. */

@@ -3,6 +3,7 @@
  * service periods), to which products, under which SLA policy and calendar data, and how the clock
  * treats a re-classification. Pure: the contract workflow keeps it, the API reads it.
  */
+import type { ClosingSettings } from './case/closing';
 import type { Email } from './email';
 import type { ServicePeriod } from './entitlement';
 import type { ProductId } from './products';
@@ -39,6 +40,8 @@ export interface ContractTerms {
   noticeRecipients: string[];
   /** Warn when a window has used this share of its working time, or is this much working time from due. */
   preBreachWarning: { atPercent?: number; minutesBefore?: number };
+  /** Automatic close and call-back; what is left out takes the preset's default. */
+  closing?: Partial<ClosingSettings>;
 }
 
 export interface Amendment {

@@ -7,7 +7,7 @@
 import { type CaseCore, type CoreIntake, applyCaseTime, nextCaseDeadline, openCore } from './case/core';
 import { type ContractReference, applyContractPolicy, endPause, meetEvent, pauseClock, reclassify } from './case/clock';
 import {
-  type CaseStage, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy,
+  type CaseStage, type Channel, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy,
 } from './case/closing';
 import { type Customer, recordEntry } from './case/record';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
@@ -20,7 +20,7 @@ import { findLevel } from './sla-policy';
 import { PolicyCalendars } from './sla-windows';
 
 export { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType } from './hotline-actions';
-export { DEFAULT_CLOSING, type ClosingSettings, isSampledForCallBack } from './case/closing';
+export { CHANNELS, type Channel, DEFAULT_CLOSING, type ClosingSettings, SPOT_CHECK_RATE, isSampledForCallBack } from './case/closing';
 export type { ContractReference } from './case/clock';
 export { isBreached } from './case/clock';
 export type { AuditEntry, Customer } from './case/record';
@@ -52,6 +52,8 @@ export interface HotlineIntake {
   paidWorkRequested?: boolean;
   openedBy: string;
   closing?: Partial<ClosingSettings>;
+  /** How the report came in (absent before channels were recorded). */
+  channel?: Channel;
   /** The contract whose terms were snapshotted into this intake, and their version. */
   contract?: ContractReference;
   /** Pre-breach warnings and breach notices; without them, breaches are only recorded. */
@@ -94,6 +96,7 @@ export function hotlineCoreIntake(intake: HotlineIntake, reportedMs: number, ope
     openedBy: intake.openedBy,
     ...(openingDetails !== undefined && { openingDetails }),
     closing: intake.closing,
+    ...(intake.channel !== undefined && { channel: intake.channel }),
     ...(intake.contract && { contract: intake.contract }),
     ...(intake.notices && { notices: intake.notices }),
   };

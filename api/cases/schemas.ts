@@ -1,8 +1,9 @@
 /** Request schemas of the hotline case routes: the only definition of each request. */
 import { z } from 'zod';
 import {
-  DEFAULT_WARNING_PERCENT, actor, calendarDataSchema, identifier, noticesOutsideWorkingTimeSchema, preBreachWarningSchema, servicePeriodsSchema,
+  DEFAULT_WARNING_PERCENT, actor, calendarDataSchema, closingTermsSchema, identifier, noticesOutsideWorkingTimeSchema, preBreachWarningSchema, servicePeriodsSchema,
 } from '../../domain/contract-schema';
+import { CHANNELS } from '../../domain/case/closing';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
 import { PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
 import { DEFAULT_PRESET } from '../intake';
@@ -25,7 +26,7 @@ const customerSchema = z.object({
 });
 
 /** Terms a case under a contract takes from the contract, never from the request. */
-const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData', 'notices'] as const;
+const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData', 'notices', 'closing'] as const;
 
 /**
  * A case either names its contract (`contractId`: policy, calendar, periods and customer come from
@@ -58,15 +59,9 @@ export const createCaseBody = z
     servicePeriods: servicePeriodsSchema.optional(),
     paidWorkRequested: z.boolean().default(false),
     openedBy: actor,
-    closing: z
-      .object({
-        autoCloseAfterMonths: z.number().int().min(1).max(12),
-        reopenWithinMonths: z.number().int().min(1).max(12),
-        callBackSampleRate: z.number().min(0).max(1),
-        callBackWithinHours: z.number().positive().max(720),
-      })
-      .partial()
-      .optional(),
+    /** How the report came in: only some channels close by themselves (R-001-11). */
+    channel: z.enum(CHANNELS).default('phone'),
+    closing: closingTermsSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.contractId !== undefined) {

@@ -12,9 +12,18 @@ import { SYSTEM, caseKey, recordEntry } from './record';
 /** Where a case is in its life. Only a `working` case owes anything under its windows. */
 export type CaseStage = 'working' | 'solved' | 'auto-closed' | 'closed';
 
+/** How a request reached the vendor (domain.md §4: automatic close is a rule of the channel). */
+export const CHANNELS = ['phone', 'e-mail', 'community', 'online', 'on-site'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export interface ClosingSettings {
   /** Months after a solution without an answer before the case closes itself (001 §1.11). */
   autoCloseAfterMonths: number;
+  /**
+   * Channels whose cases close themselves after that silence (R-001-11: the customer community);
+   * empty: never. Absent on cases opened under rules 1: every channel, as then.
+   */
+  autoCloseChannels?: Channel[];
   /** Months after an automatic close during which the customer may reopen. */
   reopenWithinMonths: number;
   /** Share of solved cases that get a satisfaction call-back (003: a spot check), 0..1. */
@@ -23,6 +32,7 @@ export interface ClosingSettings {
   callBackWithinHours: number;
 }
 
+/** The closing of cases opened under rules 1: every channel auto-closes, every solution is called back. */
 export const DEFAULT_CLOSING: ClosingSettings = {
   autoCloseAfterMonths: 1,
   reopenWithinMonths: 1,
@@ -30,8 +40,32 @@ export const DEFAULT_CLOSING: ClosingSettings = {
   callBackWithinHours: 48,
 };
 
+/** 003 §4's call-back is a spot check; the seeds give no rate, so this is the documented default (M003-8). */
+export const SPOT_CHECK_RATE = 0.2;
+
+/**
+ * The closing a case gets unless its contract (or its request) says otherwise: 001's automatic
+ * close for community cases after one month, reopenable for one more (R-001-11); a call-back
+ * within 48 h after every solution under 004 (M004-…: a survey after every resolution), a spot
+ * check at `SPOT_CHECK_RATE` under every other policy (M003-8).
+ */
+export function closingDefaults(policyId: string, rules: number): ClosingSettings {
+  if (rules < 2) return DEFAULT_CLOSING;
+  return {
+    autoCloseAfterMonths: 1,
+    autoCloseChannels: ['community'],
+    reopenWithinMonths: 1,
+    callBackSampleRate: policyId === '004' ? 1 : SPOT_CHECK_RATE,
+    callBackWithinHours: 48,
+  };
+}
+
 export interface CaseClosing {
   stage: CaseStage;
+  /** Absent on cases opened before the channel was recorded. */
+  channel?: Channel;
+  /** Whether each solution was drawn for a call-back (absent on cases opened before it was recorded). */
+  callBackDraws?: { solutionNumber: number; sampled: boolean }[];
   solution: { text: string; by: string; atMs: number } | null;
   solutionCount: number;
   /** Solution numbers whose satisfaction call-back is still to be started. */
@@ -44,16 +78,18 @@ export interface CaseClosing {
 
 export type ClosableCase = ClockedCase & CaseClosing;
 
-export function openClosing(settings: Partial<ClosingSettings> | undefined): CaseClosing {
+export function openClosing(defaults: ClosingSettings, settings: Partial<ClosingSettings> | undefined, channel: Channel | undefined, rules: number): CaseClosing {
   return {
     stage: 'working',
+    ...(channel !== undefined && { channel }),
+    ...(rules >= 2 && { callBackDraws: [] }),
     solution: null,
     solutionCount: 0,
     callBacksDue: [],
     autoClosedMs: null,
     closedMs: null,
     closeReason: null,
-    closing: { ...DEFAULT_CLOSING, ...settings },
+    closing: { ...defaults, ...settings },
   };
 }
 
@@ -76,7 +112,19 @@ export function giveSolution(state: ClosableCase, text: string, by: string, atMs
   state.stage = 'solved';
   state.solution = { text, by, atMs };
   state.solutionCount += 1;
-  if (isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate)) state.callBacksDue.push(state.solutionCount);
+  const sampled = isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate);
+  if (sampled) state.callBacksDue.push(state.solutionCount);
+  if (state.callBackDraws) {
+    state.callBackDraws.push({ solutionNumber: state.solutionCount, sampled });
+    const rate = `${Math.round(state.closing.callBackSampleRate * 100)} %`;
+    recordEntry(state, atMs, sampled ? 'call-back-sampled' : 'call-back-not-sampled', SYSTEM, `Solution ${state.solutionCount}, call-back rate ${rate}`);
+  }
+}
+
+/** Whether silence closes this case: its channel is one that auto-closes (always, under rules 1). */
+export function autoClosesByChannel(state: CaseClosing): boolean {
+  const channels = state.closing.autoCloseChannels;
+  return channels === undefined || (state.channel !== undefined && channels.includes(state.channel));
 }
 
 export function confirmSolution(state: ClosableCase, atMs: number): void {
@@ -116,7 +164,7 @@ export function isSampledForCallBack(caseId: string, solutionNumber: number, rat
 }
 
 export function autoCloseDueMs(state: ClosableCase): number | null {
-  if (state.stage !== 'solved' || !state.solution) return null;
+  if (state.stage !== 'solved' || !state.solution || !autoClosesByChannel(state)) return null;
   return addCalendarMonths(state.solution.atMs, state.closing.autoCloseAfterMonths, new ZoneOffsets(state.timeZone));
 }
 

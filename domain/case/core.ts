@@ -7,8 +7,8 @@ import type { MeetingEvent, SlaPolicy } from '../sla-policy';
 import type { PolicyCalendars } from '../sla-windows';
 import type { NoticeSettings } from '../notices';
 import type { ProductId } from '../products';
-import { type CaseClock, type ClockDeadlineKind, type ContractReference, applyClockTime, nextClockDeadlines, openClock } from './clock';
-import { type CaseClosing, type ClosingSettings, applyClosingTime, autoCloseDueMs, finalCloseDueMs, openClosing } from './closing';
+import { CURRENT_RULES, type CaseClock, type ClockDeadlineKind, type ContractReference, applyClockTime, nextClockDeadlines, openClock } from './clock';
+import { type CaseClosing, type Channel, type ClosingSettings, applyClosingTime, autoCloseDueMs, closingDefaults, finalCloseDueMs, openClosing } from './closing';
 import { type CaseRecord, type Customer, recordEntry } from './record';
 
 export interface CaseCore extends CaseRecord, CaseClock, CaseClosing {
@@ -31,11 +31,14 @@ export interface CoreIntake {
   /** What the opening entry of the audit says (e.g. the entitlement decision). */
   openingDetails?: string;
   closing?: Partial<ClosingSettings>;
+  /** How the request came in; decides whether silence closes it (R-001-11). */
+  channel?: Channel;
   contract?: ContractReference;
   notices?: NoticeSettings;
 }
 
 export function openCore(intake: CoreIntake, nowMs: number, calendars: PolicyCalendars): CaseCore {
+  const rules = intake.rules ?? CURRENT_RULES;
   const core: CaseCore = {
     caseId: intake.caseId,
     product: intake.product,
@@ -45,7 +48,7 @@ export function openCore(intake: CoreIntake, nowMs: number, calendars: PolicyCal
     outbox: [],
     intakeMs: nowMs,
     ...openClock(intake, calendars),
-    ...openClosing(intake.closing),
+    ...openClosing(closingDefaults(intake.policy.id, rules), intake.closing, intake.channel, rules),
   };
   recordEntry(core, nowMs, 'opened', intake.openedBy, intake.openingDetails);
   return core;

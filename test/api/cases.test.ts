@@ -18,6 +18,8 @@ function caseBody(overrides: Record<string, unknown> = {}) {
     severity: '2',
     servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }],
     openedBy: 'agent-li',
+    // Every solution called back, so the call-back routes have one to show.
+    closing: { callBackSampleRate: 1 },
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@
  * §3 escalation, §4 waiting, closing and reopening). Every instant is fixed; nothing reads the clock.
  */
 import {
-  HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineCase, type HotlineIntake, type HotlineStatus, NotEntitledError,
+  HOTLINE_ACTION_TYPES, SPOT_CHECK_RATE, type HotlineAction, type HotlineCase, type HotlineIntake, type HotlineStatus, NotEntitledError,
   applyAction, applyTime, createHotlineCase, isSampledForCallBack, nextDeadline, refusalOf,
 } from '../../domain/hotline-case';
 import { type PresetId, presetPolicy } from '../../domain/sla-policy';
@@ -36,6 +36,8 @@ function intake(preset: PresetId, severity: string, overrides: Partial<HotlineIn
     policy: presetPolicy(preset),
     servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2026-12-31' }],
     openedBy: 'agent-li',
+    // Submitted through the customer community, the channel whose cases close themselves (R-001-11).
+    channel: 'community',
     ...overrides,
   };
 }
@@ -480,6 +482,31 @@ describe('breaches escalate one tier each (§3)', () => {
   });
 });
 
+describe('automatic close is a rule of the channel (R-001-11)', () => {
+  test('a case reported by phone is not closed by silence: it waits for the customer', () => {
+    const { state, act, tick } = openCase('000', '1', { channel: 'phone' });
+    act(solve(), T0 + HOUR);
+    expect(nextDeadline(state)).toBeNull();
+    tick(T0 + 90 * 24 * HOUR);
+    expect(state.status).toBe('solved');
+  });
+
+  test('a contract may let other channels close by themselves, or switch it off for the community too', () => {
+    const email = openCase('000', '1', { channel: 'e-mail', closing: { autoCloseChannels: ['community', 'e-mail'] } });
+    email.act(solve(), T0 + HOUR);
+    expect(nextDeadline(email.state)?.kind).toBe('auto-close');
+    const off = openCase('000', '1', { closing: { autoCloseChannels: [] } });
+    off.act(solve(), T0 + HOUR);
+    expect(nextDeadline(off.state)).toBeNull();
+  });
+
+  test('a case opened under the first rules (rules 1) auto-closes whatever its channel, as it did', () => {
+    const { state, act } = openCase('000', '1', { channel: 'phone', rules: 1 });
+    act(solve(), T0 + HOUR);
+    expect(nextDeadline(state)?.kind).toBe('auto-close');
+  });
+});
+
 describe('closing and reopening (§4, 001 §1.11)', () => {
   const SOLVED = at('2025-03-14 10:00');
   const AUTO_CLOSE = at('2025-04-14 10:00');
@@ -601,8 +628,23 @@ describe('closing and reopening (§4, 001 §1.11)', () => {
 });
 
 describe('satisfaction call-backs (003 §4: a spot check)', () => {
+  test('004 surveys after every resolution; other presets spot-check at the documented rate, and the draw is recorded (M003-8)', () => {
+    const surveyed = openCase('004', 'standard');
+    surveyed.act(solve(), T0 + HOUR);
+    expect(surveyed.state.closing.callBackSampleRate).toBe(1);
+    expect(surveyed.state.callBackDraws).toEqual([{ solutionNumber: 1, sampled: true }]);
+    expect(surveyed.state.audit.at(-2)).toMatchObject({ type: 'call-back-sampled', details: 'Solution 1, call-back rate 100 %' });
+    const spotChecked = openCase('000', '1');
+    expect(spotChecked.state.closing.callBackSampleRate).toBe(SPOT_CHECK_RATE);
+    expect(SPOT_CHECK_RATE).toBeLessThan(1);
+    spotChecked.act(solve(), T0 + HOUR);
+    const sampled = isSampledForCallBack(spotChecked.state.caseId, 1, SPOT_CHECK_RATE);
+    expect(spotChecked.state.callBackDraws).toEqual([{ solutionNumber: 1, sampled }]);
+    expect(spotChecked.state.callBacksDue).toEqual(sampled ? [1] : []);
+  });
+
   test('every solution is sampled at rate 1, none at rate 0', () => {
-    const all = openCase('000', '1');
+    const all = openCase('000', '1', { closing: { callBackSampleRate: 1 } });
     all.act(solve(), T0 + HOUR);
     expect(all.state.callBacksDue).toEqual([1]);
     const none = openCase('000', '1', { closing: { callBackSampleRate: 0 } });

@@ -23,7 +23,7 @@ test('the committed histories cover every hotline outcome, the call-back, contra
   expect(files).toEqual(expect.arrayContaining([
     'hotline-confirmed.json', 'hotline-breached-escalated.json', 'hotline-paused-resumed.json', 'hotline-severity-changed.json',
     'hotline-auto-closed-reopened.json', 'hotline-finally-closed.json', 'hotline-not-entitled.json',
-    'hotline-notices-held.json', 'hotline-contract-applied.json', 'hotline-confirmed-during-effects.json', 'hotline-severity-carried.json',
+    'hotline-notices-held.json', 'hotline-contract-applied.json', 'hotline-confirmed-during-effects.json',
     'call-back-done.json', 'call-back-missed.json', 'contract-reminders.json', 'official-days.json',
   ]));
 });

@@ -26,6 +26,9 @@ beforeEach(async () => {
 
 afterEach(() => worker?.stop());
 
+/** Every solution drawn for a call-back (the presets' spot check would draw only some). */
+const calledBack = { closing: { callBackSampleRate: 1 } };
+
 async function solvedCase(intake: HotlineIntake) {
   const handle = await worker.env.client.workflow.start(hotlineWorkflow, {
     workflowId: `hotline-${intake.caseId}`,
@@ -38,7 +41,7 @@ async function solvedCase(intake: HotlineIntake) {
 }
 
 test('confirmation closes the case at once; the call-back stays due for 48 h and records the survey', async () => {
-  const { handle, solved, callBack } = await solvedCase(hotlineIntake());
+  const { handle, solved, callBack } = await solvedCase(hotlineIntake(calledBack));
   // An update, not result(): waiting on the result lets the server skip past the call-back window.
   const confirmed = await actAndRead(handle, hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
   expect(confirmed.status).toBe('closed');
@@ -55,7 +58,7 @@ test('confirmation closes the case at once; the call-back stays due for 48 h and
 });
 
 test('a survey score outside 1–5 is refused and the call-back stays due', async () => {
-  const { callBack } = await solvedCase(hotlineIntake());
+  const { callBack } = await solvedCase(hotlineIntake(calledBack));
   const failure = await callBack.executeUpdate(recordSurveyUpdate, { args: [{ by: 'manager-zhao', speed: 7, quality: 4 }] }).catch((error) => error);
   expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((failure.cause as ApplicationFailure).type).toBe('InvalidSurvey');
@@ -63,7 +66,7 @@ test('a survey score outside 1–5 is refused and the call-back stays due', asyn
 });
 
 test('a call-back not made within 48 h is recorded as missed', async () => {
-  const { handle, solved, callBack } = await solvedCase(hotlineIntake());
+  const { handle, solved, callBack } = await solvedCase(hotlineIntake(calledBack));
   const result = await callBack.result();
   expect(result.status).toBe('missed');
   expect(result.dueMs).toBe(solved.solution!.atMs + 48 * HOUR);
