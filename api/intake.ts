@@ -102,7 +102,8 @@ export async function assembleTerms(client: Client, request: TermsRequest): Prom
   };
   // 4. Entitlement, by the same function the case runs at its start.
   if (request.problemType !== undefined) {
-    const entitlementTerms = { servicePeriods: terms.servicePeriods, timeZone, defectsAlwaysCovered: terms.policy.defectsAlwaysCovered };
+    const { defectsAlwaysCovered, defects, requirements } = terms.policy;
+    const entitlementTerms = { servicePeriods: terms.servicePeriods, timeZone, defectsAlwaysCovered, defects, requirements };
     terms.entitlement = entitlementAt(entitlementTerms, request.reportedMs, request.problemType, request.paidWorkRequested ?? false);
   }
   return terms;

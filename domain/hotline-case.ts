@@ -77,7 +77,8 @@ export class NotEntitledError extends Error {
 
 /** Whether the intake is covered, paid work or refused (§5); the API asks before it starts anything. */
 export function intakeEntitlement(intake: HotlineIntake, reportedMs: number): EntitlementDecision {
-  const terms = { servicePeriods: intake.servicePeriods, timeZone: intake.timeZone, defectsAlwaysCovered: intake.policy.defectsAlwaysCovered };
+  const { defectsAlwaysCovered, defects, requirements } = intake.policy;
+  const terms = { servicePeriods: intake.servicePeriods, timeZone: intake.timeZone, defectsAlwaysCovered, defects, requirements };
   return entitlementAt(terms, reportedMs, intake.problem.type, intake.paidWorkRequested ?? false);
 }
 

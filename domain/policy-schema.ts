@@ -4,6 +4,7 @@
  * working time (a window would never end) is refused here, not discovered by a case.
  */
 import { z } from 'zod';
+import { DEFECT_RULES, REQUIREMENT_RULES } from './entitlement';
 import { BusinessCalendar, CalendarError, WEEKDAYS, type CalendarSpec, type Weekday } from './calendar';
 import type { SlaPolicy } from './sla-policy';
 import { isValidTimeZone } from './time-zone';
@@ -66,6 +67,9 @@ export const slaPolicySchema = z
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
     upgradeRestartsClock: z.boolean().optional(),
     defectsAlwaysCovered: z.boolean().optional(),
+    /** Required: a policy of a contract's own states how defects are treated (no silent default). */
+    defects: z.enum(DEFECT_RULES),
+    requirements: z.enum(REQUIREMENT_RULES).default('paid'),
   })
   .superRefine((policy, ctx) => {
     const levelIds = new Set<string>();

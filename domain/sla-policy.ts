@@ -4,6 +4,7 @@
  * The six presets are the source documents' schemes; a contract may carry its own policy.
  */
 import type { CalendarSpec, TimeRange, Weekday } from './calendar';
+import type { DefectRule, RequirementRule } from './entitlement';
 
 /** The case event that meets a window. */
 export type MeetingEvent = 'response' | 'solution' | 'arrival';
@@ -57,8 +58,12 @@ export interface SlaPolicy {
    * (002's rule, M002-8). Without it, the time used is carried and no due instant moves later.
    */
   upgradeRestartsClock?: boolean;
-  /** Defects fixed free outside the service periods (002: for life); unset means yes, as before this rule. */
+  /** Policies snapshotted before `defects`: defects fixed free outside the service periods (002). */
   defectsAlwaysCovered?: boolean;
+  /** How software defects are treated outside the service periods; every policy states it (domain.md §5). */
+  defects?: DefectRule;
+  /** How new requirements are routed; without it, paid custom development (domain.md §5). */
+  requirements?: RequirementRule;
 }
 
 export const PRESET_IDS = ['000', '000-application', '001', '002-software', '002-hardware', '004'] as const;
@@ -98,7 +103,11 @@ function pick(calendars: Record<string, CalendarSpec>, ...names: string[]): Reco
 /** A preset policy in the given time zone (default Asia/Shanghai). */
 export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPolicy {
   const calendars = standardCalendars(timeZone);
-  const base = { reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart, defectsAlwaysCovered: false };
+  const base = {
+    reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart, defectsAlwaysCovered: false,
+    defects: 'in-period' as DefectRule, requirements: 'paid' as RequirementRule,
+  };
+  const crm = { defects: 'support-unlimited' as const, requirements: 'first-year-changes' as const };
   switch (id) {
     case '000': {
       const level = (n: string, response: number, diagnosis: number): LevelSpec => ({
@@ -107,7 +116,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         windows: [window('response', 'Response', response, '24x7', 'response'), window('diagnosis', 'Diagnosis', diagnosis, '24x7', 'solution')],
       });
       return {
-        ...base, id, name: '000 CRM vendor: fault levels (24×7)',
+        ...base, ...crm, id, name: '000 CRM vendor: fault levels (24×7)',
         levels: [level('1', 30, 4 * H), level('2', 1 * H, 8 * H), level('3', 1 * H, 24 * H)],
         calendars: pick(calendars, '24x7'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
@@ -115,7 +124,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '000-application':
       return {
-        ...base, id, name: '000 CRM vendor: application scale',
+        ...base, ...crm, id, name: '000 CRM vendor: application scale',
         levels: [
           { id: 'critical', label: 'Critical application', windows: [window('response', 'Response', 1 * H, '24x7', 'response')] },
           // "1 working day" = one 8-hour day of the 5×8 calendar.
@@ -144,7 +153,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '002-software':
       return {
-        ...base, defectsAlwaysCovered: true, upgradeRestartsClock: true, id, name: '002 integrator: software (C worst)',
+        ...base, defectsAlwaysCovered: true, defects: 'free-for-life', upgradeRestartsClock: true, id, name: '002 integrator: software (C worst)',
         // Clocks start at the first working time after the request, then count elapsed hours.
         clockStart: { kind: 'next-working-instant', calendar: '5x8' },
         levels: [
@@ -158,7 +167,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '002-hardware':
       return {
-        ...base, defectsAlwaysCovered: true, upgradeRestartsClock: true, id, name: '002 integrator: hardware (A worst)',
+        ...base, defectsAlwaysCovered: true, defects: 'free-for-life', upgradeRestartsClock: true, id, name: '002 integrator: hardware (A worst)',
         levels: [
           { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
           { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '5x24', 'arrival')] },
@@ -170,7 +179,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '004':
       return {
-        ...base, id, name: '004 outsourcing: 7×24',
+        ...base, requirements: 'small-changes', id, name: '004 outsourcing: 7×24',
         levels: [
           { id: 'standard', label: 'Standard', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 2 * H, '24x7', 'solution')] },
           { id: 'complex', label: 'Complex', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 24 * H, '24x7', 'solution')] },

@@ -57,7 +57,7 @@ describe('contracts', () => {
     const preview = await post('/deadlines/preview', { preset: '001', severity: 'L1' });
     expect(preview.status).toBe(200);
     const custom = {
-      id: 'never', name: 'Never', clockStart: { kind: 'reported' }, escalationTiers: ['Tier 1'], reclassification: 'default',
+      id: 'never', name: 'Never', clockStart: { kind: 'reported' }, escalationTiers: ['Tier 1'], reclassification: 'default', defects: 'in-period',
       levels: [{ id: 'P1', label: 'P1', windows: [{ name: 'response', label: 'Response', maxMinutes: 60, calendar: 'none', metBy: 'response' }] }],
       calendars: { none: { timeZone: 'Asia/Shanghai', weekly: {} } },
     };

@@ -116,11 +116,42 @@ describe('intake', () => {
     expect(openCase('000', '1', { reportedAt, timeZone: 'Europe/Berlin' }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
   });
 
-  test('a software defect outside the service period is accepted under 002 (free for life), refused under 000 (§5)', () => {
+  test('a software defect outside the service period: fixed free under 002 (free for life), supported under 000 with a paid fix, refused under 001 (§5)', () => {
     const reportedAt = '2027-03-01T02:00:00.000Z';
     const bug = { problem: { ...intake('000', '1').problem, type: 'bug' as const } };
-    expect(openCase('002-software', 'A', { reportedAt, ...bug }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
-    expect(() => openCase('000', '1', { reportedAt, ...bug }, Date.parse(reportedAt))).toThrow(NotEntitledError);
+    expect(openCase('002-software', 'A', { reportedAt, ...bug }, Date.parse(reportedAt)).state.entitlement).toMatchObject({ decision: 'covered', fix: 'free' });
+    expect(() => openCase('001', 'L1', { reportedAt, ...bug }, Date.parse(reportedAt))).toThrow(NotEntitledError);
+  });
+
+  test('000: a defect after the free year gets support without time limit; the code fix is paid work (R-000-3, C4)', () => {
+    const reportedAt = '2027-03-01T02:00:00.000Z';
+    const bug = { problem: { ...intake('000', '1').problem, type: 'bug' as const } };
+    const { state } = openCase('000', '1', { reportedAt, ...bug }, Date.parse(reportedAt));
+    expect(state.entitlement).toMatchObject({ decision: 'covered', fix: 'paid', reason: expect.stringContaining('without time limit') });
+    expect(state.windows.map((window) => window.name)).toEqual(['response', 'diagnosis']);
+  });
+
+  test('a case whose policy was snapshotted before the defect rule keeps the old reading (refused under 000)', () => {
+    const reportedAt = '2027-03-01T02:00:00.000Z';
+    const bug = { problem: { ...intake('000', '1').problem, type: 'bug' as const } };
+    const { defects: _defects, requirements: _requirements, ...before } = presetPolicy('000');
+    expect(() => openCase('000', '1', { reportedAt, ...bug, policy: before }, Date.parse(reportedAt))).toThrow(NotEntitledError);
+  });
+
+  describe('new requirements are routed by the preset, never counted as covered fault support (§5)', () => {
+    const requirement = { problem: { ...intake('000', '1').problem, type: 'requirement' as const } };
+    test('001 and 002: paid custom development, even inside the free period (M001-9, 002 功能改进)', () => {
+      expect(() => openCase('001', 'L3', requirement)).toThrow(/paid custom development/);
+      expect(openCase('002-software', 'A', { ...requirement, paidWorkRequested: true }).state.entitlement).toMatchObject({ decision: 'paid-work' });
+    });
+    test('004: a small change inside the service period is included (≤ 1 person-day, ≤ 30 working days a year)', () => {
+      expect(openCase('004', 'standard', requirement).state.entitlement).toMatchObject({ decision: 'covered', route: 'small-change' });
+    });
+    test('000: a change request in the first year after installation is taken, with a solution and fix date within 2 days (M000-7); later it is custom development', () => {
+      expect(openCase('000', '1', requirement).state.entitlement).toMatchObject({ decision: 'covered', route: 'change-request' });
+      const reportedAt = '2026-06-01T02:00:00.000Z';
+      expect(() => openCase('000', '1', { ...requirement, reportedAt }, Date.parse(reportedAt))).toThrow(/after the first year/);
+    });
   });
 });
 

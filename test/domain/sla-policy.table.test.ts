@@ -235,6 +235,8 @@ describe('a contract’s own policy is validated by slaPolicySchema (domain/poli
       clockStart: { kind: 'reported' },
       escalationTiers: ['Support', 'Engineering'],
       reclassification: 'carry-elapsed',
+      defects: 'in-period',
+      requirements: 'paid',
     };
   }
 
@@ -252,6 +254,7 @@ describe('a contract’s own policy is validated by slaPolicySchema (domain/poli
     ['the same level twice', (p) => { p.levels[1].id = 'P1'; return p; }],
     ['no levels', (p) => ({ ...p, levels: [] })],
     ['no escalation tier', (p) => ({ ...p, escalationTiers: [] })],
+    ['no defect rule (a policy of its own must state it, R-000-3)', (p) => { const { defects: _defects, ...rest } = p; return rest; }],
     ['an unknown reclassification rule', (p) => ({ ...p, reclassification: 'forgive' })],
     ['an unknown clock start', (p) => ({ ...p, clockStart: { kind: 'tomorrow' } })],
     ['a clock start in a missing calendar', (p) => ({ ...p, clockStart: { kind: 'next-working-instant', calendar: '5x8' } })],
