@@ -28,6 +28,8 @@ export const hotlineActionSchemas = {
   pause: z.object({ by: actor, reason: text }),
   resume: z.object({ by: actor, note }),
   transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
+  /** An engineer hands the case up one tier, saying why (D-9). */
+  escalate: z.object({ by: actor, reason: text }),
   /** An amended contract's policy snapshot, applied explicitly; `severity` maps the level when ids differ. */
   'apply-contract': z.object({
     by: actor,

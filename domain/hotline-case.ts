@@ -9,6 +9,7 @@ import { type ContractReference, applyContractPolicy, endPause, meetEvent, pause
 import {
   type CaseStage, type Channel, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy,
 } from './case/closing';
+import { escalate, lastTier } from './case/escalation';
 import { type Customer, recordEntry } from './case/record';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
 import { entitlementAt } from './entitlement';
@@ -156,6 +157,9 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
       }
       return wrongState(['open', 'in-progress', 'solved', 'auto-closed']);
     }
+    case 'escalate':
+      if (state.tier >= lastTier(state)) return { type: 'InvalidState', message: `The case is already at the last tier: ${state.policy.escalationTiers[state.tier - 1] ?? state.tier}` };
+      return wrongState(['open', 'in-progress']);
     case 'transfer':
       return wrongState(['open', 'in-progress']) ?? {
         type: 'TransferUnavailable',
@@ -214,6 +218,9 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       audit('contract-applied', `Contract ${action.contract.id} version ${action.contract.version}: policy ${from.policy} → ${action.policy.id}, severity ${from.severity} → ${toLevel}; working time already used is kept`);
       return;
     }
+    case 'escalate':
+      escalate(state, nowMs, calendars, { cause: 'engineer', dueMs: nowMs, by: action.by, reason: action.reason });
+      return;
     case 'transfer':
       throw new Error('Transfer is refused by refusalOf until the remote and on-site products exist');
   }

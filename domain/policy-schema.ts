@@ -64,6 +64,8 @@ export const slaPolicySchema = z
       z.object({ kind: z.literal('next-working-instant'), calendar: z.string().min(1) }),
     ]),
     escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
+    entryTier: z.number().int().min(1).max(5).optional(),
+    minutesAtTier: z.array(z.number().int().positive().max(366 * 24 * 60)).max(4).optional(),
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
     upgradeRestartsClock: z.boolean().optional(),
     defectsAlwaysCovered: z.boolean().optional(),
@@ -82,6 +84,9 @@ export const slaPolicySchema = z
         }
       });
     });
+    if (policy.entryTier !== undefined && policy.entryTier > policy.escalationTiers.length) {
+      ctx.addIssue({ code: 'custom', path: ['entryTier'], message: `Entry tier ${policy.entryTier} is past the ${policy.escalationTiers.length} escalation tier(s)` });
+    }
     if (policy.clockStart.kind === 'next-working-instant' && !(policy.clockStart.calendar in policy.calendars)) {
       ctx.addIssue({ code: 'custom', path: ['clockStart', 'calendar'], message: `No calendar "${policy.clockStart.calendar}" in the policy` });
     }

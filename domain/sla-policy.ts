@@ -52,6 +52,13 @@ export interface SlaPolicy {
   clockStart: ClockStart;
   /** Escalation tiers, first contact first (domain.md §3). */
   escalationTiers: string[];
+  /** The tier a case enters at (1-based): 000's tier 1 is the customer's own operators (M000-5). */
+  entryTier?: number;
+  /**
+   * Working time a case may stay unsolved at each tier before it moves up (D-9; the seeds set
+   * none): one entry per tier but the last, counted in the calendar of the level's first window.
+   */
+  minutesAtTier?: number[];
   reclassification: ReclassificationRule;
   /**
    * Under the `default` rule, a more severe level restarts the open windows when it is confirmed
@@ -120,6 +127,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         levels: [level('1', 30, 4 * H), level('2', 1 * H, 8 * H), level('3', 1 * H, 24 * H)],
         calendars: pick(calendars, '24x7'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
+        entryTier: 2,
       };
     }
     case '000-application':
@@ -132,6 +140,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         ],
         calendars: pick(calendars, '24x7', '5x8'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
+        entryTier: 2,
       };
     case '001': {
       const level = (levelId: string, label: string, maxHours: number, minHours?: number): LevelSpec => ({
@@ -188,6 +197,13 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         escalationTiers: ['Hotline', 'Service consultant', 'Headquarters / development team'],
       };
   }
+}
+
+/** D-9 default: a tier has one day of its clock's working time (24 h on 24×7, three days on 8-hour days). */
+export const DEFAULT_MINUTES_AT_TIER = 24 * 60;
+
+export function minutesAtTier(policy: SlaPolicy, tier: number): number {
+  return policy.minutesAtTier?.[tier - 1] ?? DEFAULT_MINUTES_AT_TIER;
 }
 
 export function roleOf(spec: Pick<WindowSpec, 'role' | 'metBy'>): WindowRole {

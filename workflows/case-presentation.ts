@@ -41,6 +41,7 @@ export function deadlineSummary(state: CaseCore, kind: DeadlineKind, atMs: numbe
   if (kind === 'final-close') return `Final close unless reopened, due ${due}`;
   if (kind === 'warning') return `Pre-breach warning, due ${due}`;
   if (kind === 'notice') return `Notice held for office hours, goes ${due}`;
+  if (kind === 'escalation') return `Escalation to tier ${state.tier + 1} unless solved, due ${due}`;
   const window = state.windows.find((candidate) => candidate.dueMs === atMs && candidate.metMs === null && !candidate.superseded);
   return `${window?.label ?? 'SLA'} window, level ${state.severity}, due ${due}`;
 }

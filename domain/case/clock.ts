@@ -13,6 +13,7 @@ import {
   PolicyCalendars, clockStartMs, meetWindows, nextDueMs, openWindows, pauseWindows, rearmWindows, reclassifyWindows,
   recordBreaches, reopenMetWindows, resumeWindows,
 } from '../sla-windows';
+import { type TierChange, type TierClock, applyTierTime, armTierClock, escalate, resumeTierClock, stopTierClock } from './escalation';
 import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
 
 export interface ContractReference {
@@ -40,6 +41,10 @@ export interface CaseClock {
   pauses: { fromMs: number; toMs: number }[];
   /** 1-based escalation tier (domain.md §3). */
   tier: number;
+  /** Every tier change with its cause and due instant (absent on cases opened under rules 1). */
+  tierChanges?: TierChange[];
+  /** The time the case may still stay at its tier (rules 2). */
+  tierClock?: TierClock | null;
   reportedMs: number;
   clockStartMs: number;
   windows: SlaWindow[];
@@ -69,8 +74,9 @@ export function openClock(intake: ClockIntake, calendars: PolicyCalendars): Case
   if (!findLevel(intake.policy, intake.severity)) throw new Error(`Policy ${intake.policy.id} has no severity "${intake.severity}"`);
   const start = clockStartMs(intake.policy.clockStart, intake.reportedMs, calendars);
   const windows = openWindows(intake.policy, intake.severity, start, intake.events, calendars);
-  return {
-    rules: intake.rules ?? CURRENT_RULES,
+  const rules = intake.rules ?? CURRENT_RULES;
+  const clock: CaseClock = {
+    rules,
     policy: intake.policy,
     severity: intake.severity,
     events: [...intake.events],
@@ -78,7 +84,9 @@ export function openClock(intake: ClockIntake, calendars: PolicyCalendars): Case
     paused: false,
     pausedSinceMs: null,
     pauses: [],
-    tier: 1,
+    // 000: the vendor's support is the seed's tier 2; the customer's own operators are tier 1 (M000-5).
+    tier: rules >= 2 ? intake.policy.entryTier ?? 1 : 1,
+    ...(rules >= 2 && { tierChanges: [] }),
     reportedMs: intake.reportedMs,
     clockStartMs: start,
     windows,
@@ -87,6 +95,8 @@ export function openClock(intake: ClockIntake, calendars: PolicyCalendars): Case
     ...(intake.contract && { contract: intake.contract }),
     ...(intake.notices && { notices: intake.notices, noticesDone: [] }),
   };
+  armTierClock(clock, start, calendars);
+  return clock;
 }
 
 /** Meets the windows of an event (a response, a solution, an arrival); returns their names. */
@@ -98,6 +108,7 @@ export function meetEvent(clock: CaseClock, event: MeetingEvent, atMs: number, c
 export function stopClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
   for (const event of clock.events) meetWindows(clock.windows, event, atMs, calendars);
   endPause(clock, atMs, calendars);
+  stopTierClock(clock, atMs, calendars);
   clock.running = false;
 }
 
@@ -105,16 +116,19 @@ export function stopClock(clock: CaseClock, atMs: number, calendars: PolicyCalen
 export function restartAfterRejection(clock: CaseClock, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): void {
   clock.running = true;
   reopenMetWindows(clock.windows, event, atMs, clock.paused, calendars);
+  if (!clock.paused) resumeTierClock(clock, atMs, calendars);
 }
 
 /** A reopened case gets fresh windows for the event that closed it. */
 export function restartAfterReopening(clock: CaseClock, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): void {
   clock.running = true;
   rearmWindows(clock.windows, clock.policy, clock.severity, event, atMs, calendars);
+  armTierClock(clock, atMs, calendars);
 }
 
 export function pauseClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
   pauseWindows(clock.windows, atMs, calendars);
+  stopTierClock(clock, atMs, calendars);
   clock.paused = true;
   clock.pausedSinceMs = atMs;
 }
@@ -124,7 +138,10 @@ export function endPause(clock: CaseClock, atMs: number, calendars: PolicyCalend
   clock.pauses.push({ fromMs: clock.pausedSinceMs, toMs: atMs });
   clock.paused = false;
   clock.pausedSinceMs = null;
-  if (clock.running) resumeWindows(clock.windows, atMs, calendars);
+  if (clock.running) {
+    resumeWindows(clock.windows, atMs, calendars);
+    resumeTierClock(clock, atMs, calendars);
+  }
 }
 
 /** Moves the case to another level of its policy by the contract's reclassification rule (§2). */
@@ -158,6 +175,7 @@ export function applyContractPolicy(clock: CaseClock, contract: ContractReferenc
   clock.severity = toLevel;
   clock.tier = Math.min(clock.tier, policy.escalationTiers.length);
   clock.contract = contract;
+  if (clock.tierClock !== undefined) armTierClock(clock, atMs, new PolicyCalendars(policy));
   return policy;
 }
 
@@ -169,7 +187,7 @@ export function tierName(clock: CaseClock): string {
   return clock.policy.escalationTiers[clock.tier - 1] ?? '';
 }
 
-export type ClockDeadlineKind = 'window' | 'warning' | 'notice';
+export type ClockDeadlineKind = 'window' | 'warning' | 'notice' | 'escalation';
 
 /** The next instant at which time alone changes the clock or its notices. */
 export function nextClockDeadlines(clock: ClockedCase, calendars: PolicyCalendars): { atMs: number; kind: ClockDeadlineKind }[] {
@@ -183,6 +201,7 @@ export function nextClockDeadlines(clock: ClockedCase, calendars: PolicyCalendar
   if (clock.running) {
     const due = nextDueMs(clock.windows);
     if (due !== null) candidates.push({ atMs: due, kind: 'window' });
+    if (clock.tierClock?.dueMs != null) candidates.push({ atMs: clock.tierClock.dueMs, kind: 'escalation' });
   }
   return candidates;
 }
@@ -197,11 +216,10 @@ export function applyClockTime(clock: ClockedCase, nowMs: number, calendars: Pol
   if (clock.running) {
     for (const breach of recordBreaches(clock.windows, nowMs)) {
       clock.breaches.push(breach);
-      const from = clock.tier;
-      clock.tier = Math.min(clock.tier + 1, clock.policy.escalationTiers.length);
       recordEntry(clock, nowMs, 'breached', SYSTEM, `${breach.window} window (level ${breach.level}) was due ${localInstant(clock, breach.dueMs)}`);
-      if (clock.tier !== from) recordEntry(clock, nowMs, 'escalated', SYSTEM, `Tier ${from} → ${clock.tier}: ${tierName(clock)}`);
+      escalate(clock, nowMs, calendars, { cause: 'breach', dueMs: breach.dueMs });
     }
+    applyTierTime(clock, nowMs, calendars);
   }
   if (clock.notices) queueNotices(clock, clock.notices, nowMs, calendars);
 }

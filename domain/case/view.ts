@@ -28,7 +28,15 @@ export function caseCoreView(core: CaseCore, nowMs: number) {
     paused: core.paused,
     severity: core.severity,
     policy: { id: core.policy.id, name: core.policy.name },
-    escalation: { tier: core.tier, name: core.policy.escalationTiers[core.tier - 1] ?? null, tiers: core.policy.escalationTiers },
+    escalation: {
+      tier: core.tier,
+      name: core.policy.escalationTiers[core.tier - 1] ?? null,
+      tiers: core.policy.escalationTiers,
+      nextAt: at(core.running ? core.tierClock?.dueMs ?? null : null),
+      changes: (core.tierChanges ?? []).map((change) => ({
+        from: change.from, to: change.to, cause: change.cause, at: at(change.atMs), dueAt: at(change.dueMs), by: change.by, reason: change.reason ?? null,
+      })),
+    },
     customer: core.customer,
     timeZone: core.timeZone,
     reportedAt: at(core.reportedMs),

@@ -61,7 +61,8 @@ describe('POST /cases', () => {
       Severity: ['1'],
       CaseStatus: ['open'],
       Breached: [false],
-      EscalationTier: [1],
+      // 000 enters at the vendor's support, the seed's tier 2 (M000-5).
+      EscalationTier: [2],
     });
   });
 

@@ -67,6 +67,7 @@ const respond: HotlineAction = { type: 'respond', by: 'agent-li' };
 const solve = (by = 'agent-li'): HotlineAction => ({ type: 'provide-solution', by, solution: 'Rebuilt the report index' });
 const pause: HotlineAction = { type: 'pause', by: 'agent-li', reason: 'Waiting for the customer’s backup (001)' };
 const resume: HotlineAction = { type: 'resume', by: 'agent-li' };
+const escalate = (reason: string): HotlineAction => ({ type: 'escalate', by: 'agent-li', reason });
 const confirm: HotlineAction = { type: 'confirm', by: 'customer' };
 const reopen: HotlineAction = { type: 'reopen', by: 'customer', reason: 'It failed again' };
 const severity = (level: string): HotlineAction => ({ type: 'change-severity', by: 'agent-wang', severity: level });
@@ -81,7 +82,7 @@ describe('intake', () => {
     expect(state.intakeMs).toBe(T0);
     expect(dueOf(state, 'response')).toBe('2025-06-10T10:10:00+08:00');
     expect(dueOf(state, 'diagnosis')).toBe('2025-06-10T13:40:00+08:00');
-    expect(state).toMatchObject({ status: 'open', tier: 1, owner: 'agent-li', paused: false, breaches: [], outbox: [] });
+    expect(state).toMatchObject({ status: 'open', tier: 2, owner: 'agent-li', paused: false, breaches: [], outbox: [] });
     expect(state.audit).toEqual([{ atMs: T0, type: 'opened', by: 'agent-li', details: expect.stringContaining('covered') }]);
   });
 
@@ -167,6 +168,7 @@ describe('refusalOf: which action each status allows', () => {
     pause,
     resume,
     transfer: { type: 'transfer', by: 'agent-li', to: 'remote', situation: 'Needs a look at the server' },
+    escalate: { type: 'escalate', by: 'agent-li', reason: 'Needs the maintenance team' },
     'apply-contract': applyContract(2),
   };
   /** The statuses in which each action is allowed (the case not paused). */
@@ -180,6 +182,7 @@ describe('refusalOf: which action each status allows', () => {
     pause: ['open', 'in-progress'],
     resume: [],
     transfer: [],
+    escalate: ['open', 'in-progress'],
     'apply-contract': ['open', 'in-progress', 'solved', 'auto-closed'],
   };
 
@@ -451,6 +454,54 @@ describe('an amended contract applied to an open case', () => {
   });
 });
 
+describe('escalation is its own clock (§3, D-9)', () => {
+  test('001 reaches tier 3: unsolved past tier 2’s time after a missed response, though answered (R-001-2)', () => {
+    const reportedAt = at('2025-06-09 09:00');
+    const { state, act, tick } = openCase('001', 'L1', { reportedAt: new Date(reportedAt).toISOString() }, reportedAt);
+    act(respond, at('2025-06-09 09:30'));
+    act(escalate('The specialist cannot reproduce it'), at('2025-06-09 10:00'));
+    expect(state.tier).toBe(2);
+    expect(state.policy.escalationTiers[state.tier - 1]).toBe('Dedicated maintenance team');
+    // 24 working hours of 8:30–17:30 from Monday 10:00: 7 h 30 + 9 h + 7 h 30, Wednesday 16:00.
+    expect(nextDeadline(state)).toEqual({ atMs: at('2025-06-11 16:00'), kind: 'escalation' });
+    tick(at('2025-06-11 16:00'));
+    expect(state.tier).toBe(3);
+    expect(state.tierChanges!.map((change) => [change.cause, change.to, show(change.dueMs)])).toEqual([
+      ['engineer', 2, '2025-06-09T10:00:00+08:00'],
+      ['time-at-tier', 3, '2025-06-11T16:00:00+08:00'],
+    ]);
+    expect(state.tierChanges![0]).toMatchObject({ by: 'agent-li', reason: 'The specialist cannot reproduce it' });
+    expect(refusalOf(state, escalate('again'))).toMatchObject({ type: 'InvalidState', message: expect.stringContaining('last tier') });
+  });
+
+  test('the time at a tier stops while the case waits on the customer and once it is solved', () => {
+    const { state, act, tick } = openCase('004', 'complex');
+    act(pause, T0 + 10 * HOUR);
+    act(resume, T0 + 20 * HOUR);
+    expect(state.tierClock).toMatchObject({ tier: 1, dueMs: T0 + 34 * HOUR });
+    act(solve(), T0 + 30 * HOUR);
+    tick(T0 + 40 * HOUR);
+    expect(state.tier).toBe(1);
+    expect(nextDeadline(state)?.kind).toBe('auto-close');
+  });
+
+  test('000 enters at the vendor’s tier 2, the customer’s own operators being tier 1 (M000-5)', () => {
+    const { state } = openCase('000', '1');
+    expect(state.tier).toBe(2);
+    expect(state.policy.escalationTiers[state.tier - 1]).toBe('Tier 2: vendor customer support');
+    expect(refusalOf(state, escalate('No one above'))?.type).toBe('InvalidState');
+  });
+
+  test('a case opened under the first rules (rules 1) escalates only on a missed window, from tier 1', () => {
+    const { state, tick } = openCase('000', '1', { rules: 1 });
+    expect(state.tier).toBe(1);
+    expect(state.tierClock).toBeUndefined();
+    tick(T0 + 31 * MIN);
+    expect(state.tier).toBe(2);
+    expect(state.audit.at(-1)).toMatchObject({ type: 'escalated', details: 'Tier 1 → 2: Tier 2: vendor customer support' });
+  });
+});
+
 describe('breaches escalate one tier each (§3)', () => {
   test('004: response breach → tier 2, restore breach → tier 3, each recorded with window, due and actual instant', () => {
     const { state, act, tick } = openCase('004', 'standard');
@@ -465,8 +516,9 @@ describe('breaches escalate one tier each (§3)', () => {
     expect(state.tier).toBe(2);
     expect(state.audit.slice(-2)).toEqual([
       { atMs: T0 + 31 * MIN, type: 'breached', by: 'system', details: expect.stringContaining('response window') },
-      { atMs: T0 + 31 * MIN, type: 'escalated', by: 'system', details: 'Tier 1 → 2: Service consultant' },
+      { atMs: T0 + 31 * MIN, type: 'escalated', by: 'system', details: expect.stringContaining('Tier 1 → 2: Service consultant (a window was missed; due 2025-06-10T10:30:00+08:00)') },
     ]);
+    expect(state.tierChanges).toEqual([{ from: 1, to: 2, atMs: T0 + 31 * MIN, cause: 'breach', dueMs: T0 + 30 * MIN, by: 'system' }]);
 
     // The same breach is not recorded twice.
     tick(T0 + 32 * MIN);
@@ -480,7 +532,7 @@ describe('breaches escalate one tier each (§3)', () => {
     tick(T0 + 2 * HOUR);
     expect(state.breaches[1]).toEqual({ window: 'restore', level: 'standard', dueMs: T0 + 2 * HOUR, recordedMs: T0 + 2 * HOUR });
     expect(state.tier).toBe(3);
-    expect(state.audit.at(-1)).toMatchObject({ type: 'escalated', details: 'Tier 2 → 3: Headquarters / development team' });
+    expect(state.audit.at(-1)).toMatchObject({ type: 'escalated', details: expect.stringContaining('Tier 2 → 3: Headquarters / development team (a window was missed') });
     expect(nextDeadline(state)).toBeNull();
   });
 
@@ -494,12 +546,13 @@ describe('breaches escalate one tier each (§3)', () => {
     expect(state.tier).toBe(3);
   });
 
-  test('the tier stops at the preset’s last one (000 has two)', () => {
+  test('the tier stops at the preset’s last one (000 has two, and a case enters at the second)', () => {
     const { state, tick } = openCase('000', '1');
     tick(T0 + 5 * HOUR);
     expect(state.breaches).toHaveLength(2);
     expect(state.tier).toBe(2);
-    expect(state.audit.filter((entry) => entry.type === 'escalated')).toHaveLength(1);
+    expect(state.audit.filter((entry) => entry.type === 'escalated')).toHaveLength(0);
+    expect(nextDeadline(state)).toBeNull();
   });
 
   test('001: a breach of the L1 response hands the case to the dedicated maintenance team', () => {

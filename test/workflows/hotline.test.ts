@@ -13,6 +13,7 @@ import { callBackWorkflowId } from '../../domain/products';
 import { hotlineWorkflow } from '../../workflows';
 import { caseStateQuery, hotlineSignals, hotlineUpdates } from '../../workflows/messages';
 import { type RunningWorker, createTimeSkippingEnv, startWorker } from '../helpers/environments';
+import { presetPolicy } from '../../domain/sla-policy';
 import { actAndRead, hotlineIntake, uniqueId } from '../helpers/fixtures';
 
 const MINUTE = 60_000;
@@ -70,11 +71,11 @@ test('arms the response and diagnosis windows of preset 000 level 1 at the repor
 });
 
 test('records a response breach at its due instant and escalates to tier 2', async () => {
-  const handle = await start(hotlineIntake({ preset: '000', severity: '1' }));
+  const handle = await start(hotlineIntake({ preset: '004', severity: 'standard' }));
   await env.sleep(31 * MINUTE);
   const state = await stateOf(handle);
   expect(state.breaches).toHaveLength(1);
-  expect(state.breaches[0]).toMatchObject({ window: 'response', level: '1', dueMs: state.reportedMs + 30 * MINUTE });
+  expect(state.breaches[0]).toMatchObject({ window: 'response', level: 'standard', dueMs: state.reportedMs + 30 * MINUTE });
   expect(state.breaches[0].recordedMs).toBeGreaterThanOrEqual(state.breaches[0].dueMs);
   expect(state.tier).toBe(2);
   expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['breached', 'escalated']));
@@ -262,4 +263,18 @@ describe('pre-breach warnings and breach notices', () => {
     const local = new Date(sent.atMs + 8 * HOUR);
     expect([local.getUTCDate(), local.getUTCHours()]).toEqual([dayAfterTomorrow.getUTCDate(), 9]);
   });
+});
+
+test('an engineer escalates with a reason; the tier change is recorded with who, why and when (D-9)', async () => {
+  // A contract's own time at tier 2: two hours (the default is a day).
+  const handle = await start(hotlineIntake({ severity: 'complex', policy: { ...presetPolicy('004'), minutesAtTier: [24 * 60, 2 * 60] } }));
+  await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by: 'engineer-wang' }] });
+  const state = await actAndRead(handle, hotlineUpdates.escalate, { args: [{ by: 'engineer-wang', reason: 'Needs the service consultant' }] });
+  expect(state.tier).toBe(2);
+  expect(state.tierChanges).toEqual([expect.objectContaining({ from: 1, to: 2, cause: 'engineer', by: 'engineer-wang', reason: 'Needs the service consultant' })]);
+  // Tier 2's own time runs from the change: unsolved past it, the case moves up again.
+  await env.sleep(2 * HOUR + MINUTE);
+  const later = await stateOf(handle);
+  expect(later.tier).toBe(3);
+  expect(later.tierChanges!.map((change) => change.cause)).toEqual(['engineer', 'time-at-tier']);
 });
