@@ -5,6 +5,7 @@
  * on the way in).
  */
 import { z } from 'zod';
+import { OUTCOMES } from './case/closing';
 import { actor, identifier } from './contract-schema';
 import type { SlaPolicy } from './sla-policy';
 
@@ -21,6 +22,8 @@ const policySnapshot = z.custom<SlaPolicy>(
 export const hotlineActionSchemas = {
   respond: z.object({ by: actor, note }),
   'provide-solution': z.object({ by: actor, solution: text }),
+  /** An answer other than a fix, recorded by a service manager (domain.md §4). */
+  'record-outcome': z.object({ by: actor, outcome: z.enum(OUTCOMES).exclude(['solved']), text }),
   confirm: z.object({ by: actor, note }),
   reject: z.object({ by: actor, reason: text }),
   reopen: z.object({ by: actor, reason: text }),

@@ -131,6 +131,7 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
     case 'respond':
       return wrongState(['open']);
     case 'provide-solution':
+    case 'record-outcome':
       return wrongState(['open', 'in-progress']);
     case 'confirm':
     case 'reject':
@@ -181,6 +182,11 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       giveSolution(state, action.solution, action.by, nowMs, calendars);
       state.status = 'solved';
       audit('solution-provided', action.solution);
+      return;
+    case 'record-outcome':
+      giveSolution(state, action.text, action.by, nowMs, calendars, action.outcome);
+      state.status = 'solved';
+      audit('outcome-recorded', `${action.outcome}: ${action.text}`);
       return;
     case 'confirm':
       confirmSolution(state, nowMs);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DEFECT_RULES, REQUIREMENT_RULES } from './entitlement';
 import { BusinessCalendar, CalendarError, WEEKDAYS, type CalendarSpec, type Weekday } from './calendar';
-import type { SlaPolicy } from './sla-policy';
+import { MEETING_EVENTS, type SlaPolicy } from './sla-policy';
 import { isValidTimeZone } from './time-zone';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (00:00–24:00)');
@@ -42,7 +42,8 @@ const windowSpecSchema = z
     minMinutes: z.number().int().positive().optional(),
     maxMinutes: z.number().int().positive().max(366 * 24 * 60),
     calendar: z.string().min(1),
-    metBy: z.enum(['response', 'solution', 'arrival']),
+    metBy: z.enum(MEETING_EVENTS),
+    alsoMetBy: z.array(z.enum(MEETING_EVENTS)).max(MEETING_EVENTS.length).optional(),
     role: z.enum(['response', 'resolution', 'arrival']).optional(),
   })
   .refine((window) => window.minMinutes === undefined || window.minMinutes <= window.maxMinutes, {

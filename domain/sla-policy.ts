@@ -6,8 +6,14 @@
 import type { CalendarSpec, TimeRange, Weekday } from './calendar';
 import type { DefectRule, RequirementRule } from './entitlement';
 
-/** The case event that meets a window. */
-export type MeetingEvent = 'response' | 'solution' | 'arrival';
+/** Whether an event meets a window of this spec. */
+export function isMetBy(spec: Pick<WindowSpec, 'metBy' | 'alsoMetBy'>, event: MeetingEvent): boolean {
+  return spec.metBy === event || (spec.alsoMetBy?.includes(event) ?? false);
+}
+
+/** The case event that meets a window: a remote session's start and an on-site arrival come from those products. */
+export const MEETING_EVENTS = ['response', 'solution', 'arrival', 'remote-start'] as const;
+export type MeetingEvent = (typeof MEETING_EVENTS)[number];
 
 /** What a window commits to, whatever its name: time carries between windows of one role (D-7). */
 export type WindowRole = 'response' | 'resolution' | 'arrival';
@@ -24,6 +30,8 @@ export interface WindowSpec {
   /** Key into the policy's calendars. */
   calendar: string;
   metBy: MeetingEvent;
+  /** Other events that meet it too: whichever comes first (002 software C, R-002-1). */
+  alsoMetBy?: MeetingEvent[];
 }
 
 export interface LevelSpec {
@@ -167,7 +175,9 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         clockStart: { kind: 'next-working-instant', calendar: '5x8' },
         levels: [
           // Each 002 software level makes one commitment: a move between levels carries it (D-7).
-          { id: 'C', label: 'System-level problem', windows: [{ ...window('remote-start', 'Remote work started', 12 * H, '24x7', 'response'), role: 'resolution' }] },
+          // "Remote work starts within 12 h or someone is on site within 24 h" (R-002-1): one window, met by
+          // whichever comes first, or by a solution; a response alone does not meet it.
+          { id: 'C', label: 'System-level problem', windows: [{ ...window('remote-start', 'Remote work started or on site', 12 * H, '24x7', 'remote-start'), alsoMetBy: ['arrival', 'solution'], role: 'resolution' }] },
           { id: 'B', label: 'Complex operational problem', windows: [window('resolution', 'Solved remotely', 24 * H, '24x7', 'solution')] },
           { id: 'A', label: 'Operational problem', windows: [window('resolution', 'Solved remotely', 12 * H, '24x7', 'solution')] },
         ],
@@ -178,9 +188,10 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       return {
         ...base, defectsAlwaysCovered: true, defects: 'free-for-life', upgradeRestartsClock: true, id, name: '002 integrator: hardware (A worst)',
         levels: [
+          // Reply in the level's coverage; arrival (when a visit is decided) in elapsed hours from the request (R-002-4).
           { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
-          { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '5x24', 'arrival')] },
-          { id: 'C', label: 'Minor', windows: [window('response', 'Reply', 2 * H, '5x8', 'response'), window('arrival', 'On site', 72 * H, '5x8', 'arrival')] },
+          { id: 'B', label: 'General', windows: [window('response', 'Reply', 1 * H, '5x24', 'response'), window('arrival', 'On site', 24 * H, '24x7', 'arrival')] },
+          { id: 'C', label: 'Minor', windows: [window('response', 'Reply', 2 * H, '5x8', 'response'), window('arrival', 'On site', 72 * H, '24x7', 'arrival')] },
           { id: 'D', label: 'Normal (periodic maintenance)', windows: [] },
         ],
         calendars: pick(calendars, '24x7', '5x24', '5x8'),
@@ -207,7 +218,7 @@ export function minutesAtTier(policy: SlaPolicy, tier: number): number {
 }
 
 export function roleOf(spec: Pick<WindowSpec, 'role' | 'metBy'>): WindowRole {
-  return spec.role ?? (spec.metBy === 'response' ? 'response' : spec.metBy === 'solution' ? 'resolution' : 'arrival');
+  return spec.role ?? (spec.metBy === 'response' ? 'response' : spec.metBy === 'arrival' ? 'arrival' : 'resolution');
 }
 
 export function findLevel(policy: SlaPolicy, levelId: string): LevelSpec | undefined {

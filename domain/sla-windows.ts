@@ -5,7 +5,7 @@
  */
 import { BusinessCalendar } from './calendar';
 import type { ClockStart, MeetingEvent, ReclassificationRule, SlaPolicy, WindowRole, WindowSpec } from './sla-policy';
-import { compareSeverity, findLevel, roleOf } from './sla-policy';
+import { compareSeverity, findLevel, isMetBy, roleOf } from './sla-policy';
 
 export interface SlaWindow {
   name: string;
@@ -14,6 +14,7 @@ export interface SlaWindow {
   policyId: string;
   calendar: string;
   metBy: MeetingEvent;
+  alsoMetBy?: MeetingEvent[];
   /** Absent on windows armed before roles: then the role of `metBy`. */
   role?: WindowRole;
   budgetMs: number;
@@ -81,6 +82,7 @@ function armWindow(spec: WindowSpec, policy: SlaPolicy, level: string, startMs: 
   };
   if (spec.minMinutes !== undefined) window.minMs = spec.minMinutes * 60_000;
   if (spec.role !== undefined) window.role = spec.role;
+  if (spec.alsoMetBy !== undefined) window.alsoMetBy = spec.alsoMetBy;
   return window;
 }
 
@@ -88,7 +90,7 @@ function armWindow(spec: WindowSpec, policy: SlaPolicy, level: string, startMs: 
 export function openWindows(policy: SlaPolicy, levelId: string, startMs: number, events: readonly MeetingEvent[], calendars: PolicyCalendars): SlaWindow[] {
   const level = findLevel(policy, levelId);
   if (!level) throw new Error(`Policy ${policy.id} has no level "${levelId}"`);
-  return level.windows.filter((spec) => events.includes(spec.metBy)).map((spec) => armWindow(spec, policy, levelId, startMs, 0, calendars));
+  return level.windows.filter((spec) => events.some((event) => isMetBy(spec, event))).map((spec) => armWindow(spec, policy, levelId, startMs, 0, calendars));
 }
 
 function isLive(window: SlaWindow): boolean {
@@ -119,7 +121,7 @@ export function resumeWindows(windows: SlaWindow[], atMs: number, calendars: Pol
 
 /** Marks the live windows met by an event; returns their names. */
 export function meetWindows(windows: SlaWindow[], event: MeetingEvent, atMs: number, calendars: PolicyCalendars): string[] {
-  const met = windows.filter((window) => isLive(window) && window.metBy === event);
+  const met = windows.filter((window) => isLive(window) && isMetBy(window, event));
   met.forEach((window) => {
     stopClock(window, atMs, calendars);
     window.metMs = atMs;
@@ -132,7 +134,7 @@ export function meetWindows(windows: SlaWindow[], event: MeetingEvent, atMs: num
  * working time it had when met (the time the customer spent deciding does not count).
  */
 export function reopenMetWindows(windows: SlaWindow[], event: MeetingEvent, atMs: number, paused: boolean, calendars: PolicyCalendars): string[] {
-  const reopened = windows.filter((window) => !window.superseded && window.metMs !== null && window.metBy === event);
+  const reopened = windows.filter((window) => !window.superseded && window.metMs !== null && isMetBy(window, event));
   reopened.forEach((window) => {
     window.metMs = null;
     if (!paused) startClock(window, atMs, calendars);
@@ -143,7 +145,7 @@ export function reopenMetWindows(windows: SlaWindow[], event: MeetingEvent, atMs
 /** Arms fresh windows met by an event (a reopened case gets a new full window). */
 export function rearmWindows(windows: SlaWindow[], policy: SlaPolicy, levelId: string, event: MeetingEvent, atMs: number, calendars: PolicyCalendars): SlaWindow[] {
   const fresh = openWindows(policy, levelId, atMs, [event], calendars);
-  windows.filter((window) => window.metBy === event && !window.superseded).forEach((window) => (window.superseded = true));
+  windows.filter((window) => isMetBy(window, event) && !window.superseded).forEach((window) => (window.superseded = true));
   windows.push(...fresh);
   return fresh;
 }
@@ -219,7 +221,7 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
   const continues = (window: SlaWindow, spec: WindowSpec) =>
     input.byRole ? roleOfWindow(window) === roleOf(spec) : input.continueBy === 'event' ? window.metBy === spec.metBy : window.name === spec.name;
   const armed: SlaWindow[] = [];
-  for (const spec of level.windows.filter((candidate) => input.events.includes(candidate.metBy))) {
+  for (const spec of level.windows.filter((candidate) => input.events.some((event) => isMetBy(candidate, event)))) {
     const previous = windows.filter((window) => continues(window, spec) && !window.superseded);
     if (previous.some((window) => window.metMs !== null)) continue;
     previous.forEach((window) => stopClock(window, atMs, calendars));

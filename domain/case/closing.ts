@@ -60,13 +60,33 @@ export function closingDefaults(policyId: string, rules: number): ClosingSetting
   };
 }
 
+/**
+ * What a case's answer is (domain.md §4, §2 of the non-fault levels): solved, or an outcome a
+ * service manager records instead — a memo both sides' project leads confirm (M001-3), filed as
+ * unresolvable with the customer told (M000-10), out of scope with advice only (M000-10, M004-6),
+ * a suggestion forwarded to product review with no commitment, or a change request that becomes
+ * paid customisation (M001-27). The customer confirms or rejects each the same way.
+ */
+export const OUTCOMES = ['solved', 'memo', 'unresolvable', 'out-of-scope', 'suggestion', 'change-request'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const OUTCOME_CLOSE_REASONS: Record<Outcome, string> = {
+  solved: 'Confirmed by the customer',
+  memo: 'Memo confirmed by both sides’ project leads',
+  unresolvable: 'Filed as unresolvable; the customer was told',
+  'out-of-scope': 'Out of scope: advice given',
+  suggestion: 'Forwarded to product review, no commitment',
+  'change-request': 'Routed to paid customisation',
+};
+
 export interface CaseClosing {
   stage: CaseStage;
   /** Absent on cases opened before the channel was recorded. */
   channel?: Channel;
   /** Whether each solution was drawn for a call-back (absent on cases opened before it was recorded). */
   callBackDraws?: { solutionNumber: number; sampled: boolean }[];
-  solution: { text: string; by: string; atMs: number } | null;
+  /** The answer given; `outcome` absent means solved (and on every case before outcomes). */
+  solution: { text: string; by: string; atMs: number; outcome?: Outcome } | null;
   solutionCount: number;
   /** Solution numbers whose satisfaction call-back is still to be started. */
   callBacksDue: number[];
@@ -107,11 +127,13 @@ export function closingActionAllowed(stage: CaseStage, action: ClosingAction): b
 }
 
 /** An outcome the customer is asked to confirm: the clock stops, silence starts counting. */
-export function giveSolution(state: ClosableCase, text: string, by: string, atMs: number, calendars: PolicyCalendars): void {
+export function giveSolution(state: ClosableCase, text: string, by: string, atMs: number, calendars: PolicyCalendars, outcome: Outcome = 'solved'): void {
   stopClock(state, atMs, calendars);
   state.stage = 'solved';
-  state.solution = { text, by, atMs };
+  state.solution = outcome === 'solved' ? { text, by, atMs } : { text, by, atMs, outcome };
   state.solutionCount += 1;
+  // A satisfaction call-back follows a solved problem (003 §4), not a memo or a referral.
+  if (outcome !== 'solved') return;
   const sampled = isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate);
   if (sampled) state.callBacksDue.push(state.solutionCount);
   if (state.callBackDraws) {
@@ -128,7 +150,7 @@ export function autoClosesByChannel(state: CaseClosing): boolean {
 }
 
 export function confirmSolution(state: ClosableCase, atMs: number): void {
-  close(state, atMs, 'Confirmed by the customer');
+  close(state, atMs, OUTCOME_CLOSE_REASONS[state.solution?.outcome ?? 'solved']);
 }
 
 /** The customer says it is not solved: the solution window runs on with the time it had left. */

@@ -68,6 +68,8 @@ const solve = (by = 'agent-li'): HotlineAction => ({ type: 'provide-solution', b
 const pause: HotlineAction = { type: 'pause', by: 'agent-li', reason: 'Waiting for the customer’s backup (001)' };
 const resume: HotlineAction = { type: 'resume', by: 'agent-li' };
 const escalate = (reason: string): HotlineAction => ({ type: 'escalate', by: 'agent-li', reason });
+const outcome = (kind: 'memo' | 'unresolvable' | 'out-of-scope' | 'suggestion' | 'change-request'): HotlineAction =>
+  ({ type: 'record-outcome', by: 'manager-zhao', outcome: kind, text: `Recorded as ${kind}` });
 const confirm: HotlineAction = { type: 'confirm', by: 'customer' };
 const reopen: HotlineAction = { type: 'reopen', by: 'customer', reason: 'It failed again' };
 const severity = (level: string): HotlineAction => ({ type: 'change-severity', by: 'agent-wang', severity: level });
@@ -169,6 +171,7 @@ describe('refusalOf: which action each status allows', () => {
     resume,
     transfer: { type: 'transfer', by: 'agent-li', to: 'remote', situation: 'Needs a look at the server' },
     escalate: { type: 'escalate', by: 'agent-li', reason: 'Needs the maintenance team' },
+    'record-outcome': outcome('memo'),
     'apply-contract': applyContract(2),
   };
   /** The statuses in which each action is allowed (the case not paused). */
@@ -183,6 +186,7 @@ describe('refusalOf: which action each status allows', () => {
     resume: [],
     transfer: [],
     escalate: ['open', 'in-progress'],
+    'record-outcome': ['open', 'in-progress'],
     'apply-contract': ['open', 'in-progress', 'solved', 'auto-closed'],
   };
 
@@ -451,6 +455,54 @@ describe('an amended contract applied to an open case', () => {
     expect(live(state).response).toMatchObject({ consumedMs: 10 * MIN, dueMs: null });
     act(resume, T0 + HOUR);
     expect(live(state).response.dueMs).toBe(T0 + HOUR + 20 * MIN);
+  });
+});
+
+describe('002 software level C: one window met by remote work started or an on-site arrival (R-002-1)', () => {
+  test('a response does not meet it; a solution does', () => {
+    const { state, act } = openCase('002-software', 'C');
+    act(respond, state.clockStartMs + HOUR);
+    expect(live(state)['remote-start']).toMatchObject({ metMs: null, dueMs: state.clockStartMs + 12 * HOUR });
+    act(solve(), state.clockStartMs + 2 * HOUR);
+    expect(live(state)['remote-start'].metMs).toBe(state.clockStartMs + 2 * HOUR);
+  });
+
+  test('an upgrade from B to C after an answer is not recorded as missing the window, and the window restarts (M002-8)', () => {
+    const { state, act, tick } = openCase('002-software', 'B');
+    act(respond, state.clockStartMs + HOUR);
+    act(severity('C'), state.clockStartMs + 2 * HOUR);
+    tick(state.clockStartMs + 2 * HOUR);
+    expect(state.breaches).toEqual([]);
+    expect(live(state)['remote-start']).toMatchObject({ level: 'C', dueMs: state.clockStartMs + 14 * HOUR });
+  });
+});
+
+describe('outcomes besides solved (domain.md §4)', () => {
+  test.each([
+    ['memo', 'M001-3', 'Memo confirmed by both sides’ project leads'],
+    ['unresolvable', 'M000-10', 'Filed as unresolvable; the customer was told'],
+    ['out-of-scope', 'M000-10, M004-6', 'Out of scope: advice given'],
+    ['suggestion', 'M001-27', 'Forwarded to product review, no commitment'],
+    ['change-request', 'M001-27', 'Routed to paid customisation'],
+  ] as const)('%s (%s) closes the clocks, keeps the breach, and closes on confirmation as "%s"', (kind, _rule, reason) => {
+    const { state, act, tick } = openCase('004', 'standard');
+    tick(T0 + 31 * MIN);
+    act(outcome(kind), T0 + HOUR);
+    expect(state.status).toBe('solved');
+    expect(state.solution).toMatchObject({ outcome: kind, by: 'manager-zhao' });
+    expect(state.windows.every((window) => window.metMs !== null)).toBe(true);
+    expect(state.breaches).toHaveLength(1);
+    expect(state.callBacksDue).toEqual([]);
+    act(confirm, T0 + 2 * HOUR);
+    expect(state.closeReason).toBe(reason);
+  });
+
+  test('the customer may reject an outcome: the case reopens with its windows running on', () => {
+    const { state, act } = openCase('004', 'standard');
+    act(outcome('out-of-scope'), T0 + 20 * MIN);
+    act({ type: 'reject', by: 'customer', reason: 'It is a defect, not a request' }, T0 + HOUR);
+    expect(state.status).toBe('in-progress');
+    expect(live(state).restore).toMatchObject({ metMs: null, dueMs: T0 + HOUR + 100 * MIN });
   });
 });
 

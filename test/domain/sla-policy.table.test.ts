@@ -15,7 +15,7 @@ interface ExpectedWindow {
   maxMinutes: number;
   minMinutes?: number;
   calendar: string;
-  metBy: 'response' | 'solution' | 'arrival';
+  metBy: 'response' | 'solution' | 'arrival' | 'remote-start';
 }
 
 /** domain.md §2, level by level, most severe first. */
@@ -52,19 +52,20 @@ const EXPECTED: Record<PresetId, { levels: [string, ExpectedWindow[]][]; tiers: 
   // elapsed hours once the clock has started at the next 5×8 working instant.
   '002-software': {
     levels: [
-      ['C', [{ name: 'remote-start', maxMinutes: 12 * H, calendar: '24x7', metBy: 'response' }]],
+      // R-002-1: remote work started (12 h) or on site, whichever first; not met by a mere response.
+      ['C', [{ name: 'remote-start', maxMinutes: 12 * H, calendar: '24x7', metBy: 'remote-start' }]],
       ['B', [{ name: 'resolution', maxMinutes: 24 * H, calendar: '24x7', metBy: 'solution' }]],
       ['A', [{ name: 'resolution', maxMinutes: 12 * H, calendar: '24x7', metBy: 'solution' }]],
     ],
     tiers: 2,
   },
   // 002 hardware (A worst): A 24×7 on site 1 h; B 5×24 reply 1 h, arrival 24 h; C 5×8 reply 2 h,
-  // arrival 72 h; D periodic maintenance (no window).
+  // arrival 72 h; D periodic maintenance (no window). Arrival counts elapsed hours (R-002-4).
   '002-hardware': {
     levels: [
       ['A', [{ name: 'arrival', maxMinutes: 1 * H, calendar: '24x7', metBy: 'arrival' }]],
-      ['B', [{ name: 'response', maxMinutes: 1 * H, calendar: '5x24', metBy: 'response' }, { name: 'arrival', maxMinutes: 24 * H, calendar: '5x24', metBy: 'arrival' }]],
-      ['C', [{ name: 'response', maxMinutes: 2 * H, calendar: '5x8', metBy: 'response' }, { name: 'arrival', maxMinutes: 72 * H, calendar: '5x8', metBy: 'arrival' }]],
+      ['B', [{ name: 'response', maxMinutes: 1 * H, calendar: '5x24', metBy: 'response' }, { name: 'arrival', maxMinutes: 24 * H, calendar: '24x7', metBy: 'arrival' }]],
+      ['C', [{ name: 'response', maxMinutes: 2 * H, calendar: '5x8', metBy: 'response' }, { name: 'arrival', maxMinutes: 72 * H, calendar: '24x7', metBy: 'arrival' }]],
       ['D', []],
     ],
     tiers: 2,
@@ -150,7 +151,7 @@ function dues(policy: SlaPolicy, level: string, reportedAt: string) {
   const calendars = new PolicyCalendars(policy);
   const zone = new ZoneOffsets(policy.calendars[Object.keys(policy.calendars)[0]].timeZone);
   const start = clockStartMs(policy.clockStart, Date.parse(reportedAt), calendars);
-  const windows = openWindows(policy, level, start, ['response', 'solution', 'arrival'], calendars);
+  const windows = openWindows(policy, level, start, ['response', 'solution', 'arrival', 'remote-start'], calendars);
   return {
     clockStart: formatInstant(start, zone),
     due: Object.fromEntries(windows.map((window) => [window.name, formatInstant(window.dueMs!, zone)])),
@@ -182,9 +183,9 @@ describe('due instants for a concrete report (Asia/Shanghai)', () => {
     ['002-software', 'A', '2025-06-10T12:10:00+08:00', '2025-06-10T13:00:00+08:00', { resolution: '2025-06-11T01:00:00+08:00' }],
     // 002 hardware, reported Saturday 10:00.
     ['002-hardware', 'A', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { arrival: '2025-06-14T11:00:00+08:00' }],
-    ['002-hardware', 'B', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { response: '2025-06-16T01:00:00+08:00', arrival: '2025-06-17T00:00:00+08:00' }],
+    ['002-hardware', 'B', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { response: '2025-06-16T01:00:00+08:00', arrival: '2025-06-15T10:00:00+08:00' }],
     // C: 72 h of 5×8 = nine 8-hour working days, Mon 16 … Thu 26 June.
-    ['002-hardware', 'C', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { response: '2025-06-16T11:00:00+08:00', arrival: '2025-06-26T18:00:00+08:00' }],
+    ['002-hardware', 'C', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { response: '2025-06-16T11:00:00+08:00', arrival: '2025-06-17T10:00:00+08:00' }],
     ['002-hardware', 'D', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', {}],
     // 004, 7×24 on a Saturday.
     ['004', 'standard', '2025-06-14T10:00:00+08:00', '2025-06-14T10:00:00+08:00', { response: '2025-06-14T10:30:00+08:00', restore: '2025-06-14T12:00:00+08:00' }],
