@@ -45,7 +45,7 @@ export const preBreachWarningSchema = z
   .strict();
 
 /**
- * How a case ends when the customer stays silent, and its call-back (R-001-11, M003-8): each field
+ * How a case ends when the customer stays silent, and its call-back (R-001-8, M003-8): each field
  * left out takes the preset's default (domain/case/closing.ts `closingDefaults`).
  */
 export const closingTermsSchema = z

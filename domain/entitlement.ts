@@ -18,7 +18,7 @@ export interface ServicePeriod {
 
 /**
  * How a preset treats a software defect (domain.md §5): fixed within the service period only
- * (001, 004); fixed free for life (002, M002-…); supported without time limit, with the free fix
+ * (001, 004); fixed free for life (002); supported without time limit, with the free fix
  * limited to the first year after deployment (000, R-000-3).
  */
 export const DEFECT_RULES = ['in-period', 'free-for-life', 'support-unlimited'] as const;

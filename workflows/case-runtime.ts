@@ -9,11 +9,13 @@ import {
   ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import type { CaseCore } from '../domain/case/core';
+import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
 import type { Email } from '../domain/email';
 import type { Refusal } from '../domain/failures';
 import { callBackWorkflowId } from '../domain/products';
+import type { PolicyCalendars } from '../domain/sla-windows';
+import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
 import { emailRejectionOf, sendEmail } from './email';
 import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
 
@@ -31,7 +33,8 @@ export interface LoopSteps {
   carryOutEffects(final: boolean): Promise<void>;
   /** Search attributes and current details. */
   present(): void;
-  continueAsNew(): Promise<never>;
+  /** Absent: the workflow's history is bounded by its steps and never continues as new. */
+  continueAsNew?(): Promise<never>;
   nextDeadline(): { atMs: number; summary: string } | null;
   applyTime(nowMs: number): void;
 }
@@ -44,7 +47,7 @@ export async function runLoop(steps: LoopSteps, changes: Changes): Promise<void>
     const seenBeforeEffects = changes.revision;
     await steps.carryOutEffects(false);
     steps.present();
-    if (workflowInfo().continueAsNewSuggested) {
+    if (steps.continueAsNew && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await steps.continueAsNew();
     }
@@ -174,5 +177,45 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       }
       handlers.apply(parsed.action, Date.now());
     });
+  }
+}
+
+export interface CaseBeside {
+  /** The product's status word for `CaseStatus` and the current details. */
+  status(): string;
+  /** The case's calendars (its policy's; an applied contract may replace them). */
+  calendars(): PolicyCalendars;
+  /** How the customer's e-mail names the case (the automatic close). */
+  describe: string;
+}
+
+/**
+ * For a product whose steps run in a straight line (remote, on-site, migration, training…): the
+ * case's clock, notices, closing and effects run beside `steps`, so the workflow body reads as the
+ * seed's steps in order. Steps change the case through the core and call `changes.bump()`; the
+ * clock stops with the case (closed) or once the steps have ended and nothing is left to do.
+ */
+export async function runBeside<T>(state: CaseCore, changes: Changes, beside: CaseBeside, steps: () => Promise<T>): Promise<T> {
+  let stepsDone = false;
+  const attributes = new SearchAttributeSync();
+  const loop = runLoop({
+    finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
+    carryOutEffects: (final) => carryOutCaseEffects(state, final),
+    present: () => {
+      attributes.sync(state, beside.status());
+      showCurrentDetails(state, beside.status());
+    },
+    nextDeadline: () => {
+      const deadline = nextCaseDeadline(state, beside.calendars());
+      return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
+    },
+    applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
+  }, changes);
+  try {
+    return await steps();
+  } finally {
+    stepsDone = true;
+    changes.bump();
+    await loop;
   }
 }

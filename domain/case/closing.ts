@@ -20,7 +20,7 @@ export interface ClosingSettings {
   /** Months after a solution without an answer before the case closes itself (001 §1.11). */
   autoCloseAfterMonths: number;
   /**
-   * Channels whose cases close themselves after that silence (R-001-11: the customer community);
+   * Channels whose cases close themselves after that silence (R-001-8: the customer community);
    * empty: never. Absent on cases opened under rules 1: every channel, as then.
    */
   autoCloseChannels?: Channel[];
@@ -45,9 +45,9 @@ export const SPOT_CHECK_RATE = 0.2;
 
 /**
  * The closing a case gets unless its contract (or its request) says otherwise: 001's automatic
- * close for community cases after one month, reopenable for one more (R-001-11); a call-back
- * within 48 h after every solution under 004 (M004-…: a survey after every resolution), a spot
- * check at `SPOT_CHECK_RATE` under every other policy (M003-8).
+ * close for community cases after one month, reopenable for one more (R-001-8); a call-back
+ * within 48 h after every solution under 004 (R-004-3: a survey after every resolution), a spot
+ * check at `SPOT_CHECK_RATE` under every other policy (R-003-5, M003-8).
  */
 export function closingDefaults(policyId: string, rules: number): ClosingSettings {
   if (rules < 2) return DEFAULT_CLOSING;

@@ -31,7 +31,7 @@ export interface CoreIntake {
   /** What the opening entry of the audit says (e.g. the entitlement decision). */
   openingDetails?: string;
   closing?: Partial<ClosingSettings>;
-  /** How the request came in; decides whether silence closes it (R-001-11). */
+  /** How the request came in; decides whether silence closes it (R-001-8). */
   channel?: Channel;
   contract?: ContractReference;
   notices?: NoticeSettings;

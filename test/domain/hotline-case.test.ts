@@ -36,7 +36,7 @@ function intake(preset: PresetId, severity: string, overrides: Partial<HotlineIn
     policy: presetPolicy(preset),
     servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2026-12-31' }],
     openedBy: 'agent-li',
-    // Submitted through the customer community, the channel whose cases close themselves (R-001-11).
+    // Submitted through the customer community, the channel whose cases close themselves (R-001-8).
     channel: 'community',
     ...overrides,
   };
@@ -618,7 +618,7 @@ describe('breaches escalate one tier each (§3)', () => {
   });
 });
 
-describe('automatic close is a rule of the channel (R-001-11)', () => {
+describe('automatic close is a rule of the channel (R-001-8)', () => {
   test('a case reported by phone is not closed by silence: it waits for the customer', () => {
     const { state, act, tick } = openCase('000', '1', { channel: 'phone' });
     act(solve(), T0 + HOUR);

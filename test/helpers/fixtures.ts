@@ -25,7 +25,7 @@ export function hotlineIntake(overrides: Partial<HotlineIntake> & { preset?: Pre
     policy: presetPolicy(preset, timeZone),
     servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
     openedBy: 'agent-li',
-    // The customer community: the channel whose cases close by themselves (R-001-11).
+    // The customer community: the channel whose cases close by themselves (R-001-8).
     channel: 'community',
     ...rest,
   };
