@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { caseWorkflowId } from '../../domain/products';
 import { caseStateQuery } from '../../workflows/messages';
 import type { emptyWorkflow } from './workflows';
@@ -30,8 +31,9 @@ export interface ThroughputContext {
   runTag: string;
 }
 
-const INTAKE_RATIO = 0.5;
+const INTAKE_RATIO = 0.8;
 const EVENT_BUDGET = 80;
+const HISTORY_BYTES_BUDGET = 64 * 1024;
 /** After confirm the run needs one more workflow task to return; this is generous. */
 const COMPLETION_GRACE_MS = 30_000;
 
@@ -104,12 +106,19 @@ function caseBody(caseId: string) {
     severity: '3',
     servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
     openedBy: 'agent-bench',
+    // Every solution called back: the heaviest lifecycle (the preset's spot check would skip most).
+    closing: { callBackSampleRate: 1 },
   };
 }
 
+/** Round trips of the lifecycles' action requests (respond, provide-solution, confirm), in ms. */
+const actionRoundTrips: number[] = [];
+
 async function post(baseUrl: string, route: string, body: unknown, expected: number): Promise<string | null> {
+  const start = performance.now();
   const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await response.text();
+  if (route !== '/cases' && response.status === expected) actionRoundTrips.push(performance.now() - start);
   return response.status === expected ? null : `POST ${route}: ${response.status} ${text.slice(0, 200)}`;
 }
 
@@ -162,9 +171,11 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
   const intake = await measure(sizes.intakes, concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('intake', index)), 201));
   progress(`  ${round(intake.perSecond)} cases/s`);
   progress(`lifecycles: ${sizes.lifecycles} × create → respond → provide-solution → confirm, ${concurrency} at a time`);
+  actionRoundTrips.length = 0;
   const lifecycles = await measure(sizes.lifecycles, concurrency, (index) => lifecycle(baseUrl, caseId('life', index)));
   progress(`  ${round(lifecycles.perSecond, 2)} lifecycles/s`);
 
+  const roundTrips = [...actionRoundTrips];
   const limitPerSecond = INTAKE_RATIO * ceiling.perSecond;
   const results: Result[] = [
     {
@@ -199,6 +210,17 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
     },
   ];
 
+  results.push({
+    id: '2·action',
+    target: 'API action round trip during the lifecycles (update, then query)',
+    measured: roundTrips.length ? `p50 ${round(percentile(roundTrips, 50))} ms, p99 ${round(percentile(roundTrips, 99))} ms (${roundTrips.length} requests)` : 'none',
+    limit: '—',
+    pass: roundTrips.length > 0 ? null : false,
+    value: percentile(roundTrips, 99),
+    unit: 'ms (p99)',
+    details: { p50: percentile(roundTrips, 50), p99: percentile(roundTrips, 99), max: Math.max(...roundTrips), count: roundTrips.length },
+  });
+
   // Every confirmed case's run must return; one that never does is a lifecycle of no size at all.
   const runs = lifecycles.succeeded.map((index) => client.workflow.getHandle(caseWorkflowId('hotline', caseId('life', index))));
   progress(`completion: waiting for ${runs.length} confirmed runs to return`);
@@ -226,6 +248,7 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
   // overtakes it is the case above), each counted when its run has returned.
   progress(`history size: ${sizes.historiesCounted} lifecycles, one at a time`);
   const eventsByRun: Record<string, number> = {};
+  const bytesByRun: Record<string, number> = {};
   const sizeErrors: string[] = [];
   for (let index = 0; index < sizes.historiesCounted; index++) {
     const id = caseId('size', index);
@@ -234,7 +257,9 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
       const error = await lifecycle(baseUrl, id, () => callBackStarted(handle));
       if (error) throw new Error(error);
       if ((await stillRunning([handle], COMPLETION_GRACE_MS)).length > 0) throw new Error(`${handle.workflowId} still running after confirm`);
-      eventsByRun[handle.workflowId] = (await handle.fetchHistory()).events?.length ?? 0;
+      const history = await handle.fetchHistory();
+      eventsByRun[handle.workflowId] = history.events?.length ?? 0;
+      bytesByRun[handle.workflowId] = temporal.api.history.v1.History.encode(history).finish().length;
     } catch (error) {
       sizeErrors.push((error as Error).message);
     }
@@ -252,6 +277,19 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
     value: maxEvents,
     unit: 'events',
     details: { runs: eventsByRun, errors: sizeErrors.slice(0, 5) },
+  });
+
+  const byteCounts = Object.values(bytesByRun);
+  const maxBytes = byteCounts.length ? Math.max(...byteCounts) : Number.NaN;
+  results.push({
+    id: '3·bytes',
+    target: 'history bytes of a full hotline lifecycle (max of the runs above)',
+    measured: byteCounts.length ? `${round(maxBytes / 1024, 1)} kB (${byteCounts.length} runs, min ${round(Math.min(...byteCounts) / 1024, 1)} kB)` : 'no completed lifecycle',
+    limit: `≤ ${HISTORY_BYTES_BUDGET / 1024} kB`,
+    pass: byteCounts.length > 0 && maxBytes <= HISTORY_BYTES_BUDGET,
+    value: maxBytes,
+    unit: 'bytes',
+    details: { runs: bytesByRun },
   });
 
   const emptyWorkflowIds = Array.from({ length: Math.min(5, sizes.emptyWorkflows) }, (_, index) => emptyId('ceiling', index));
