@@ -1,6 +1,6 @@
 /**
  * The terms a case runs under, as a snapshot with the official days written in as plain dates
- * (issue 7 §1–2): its policy's calendars, and the office hours that gate its notices. Cases, the
+ * (D-1, D-20): its policy's calendars, and the office hours that gate its notices. Cases, the
  * deadline preview and the calendar helpers all take them from here.
  */
 import type { Client } from '@temporalio/client';

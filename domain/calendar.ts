@@ -1,6 +1,6 @@
 /**
  * Business calendar: working intervals per weekday, holidays and extra working days (China's 调休),
- * read in the calendar's own IANA time zone (domain.md §7).
+ * read in the calendar's own IANA time zone (D-20).
  *
  * Every operation walks UTC stretches of constant zone offset and, inside each, local days and their
  * intervals — never minutes — so adding a year of working time costs well under a millisecond.

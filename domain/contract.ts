@@ -1,5 +1,5 @@
 /**
- * A service contract (issue 7 §1): who the customer is, when they are entitled (free and paid
+ * A service contract (M002-1: the customer file): who the customer is, when they are entitled (free and paid
  * service periods), to which products, under which SLA policy and calendar data, and how the clock
  * treats a re-classification. Pure: the contract workflow keeps it, the API reads it.
  */

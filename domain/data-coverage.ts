@@ -1,5 +1,5 @@
 /**
- * Holiday data covers known years only (issue 7 §2): a window due past that is computed as if no
+ * Holiday data covers known years only (D-20): a window due past that is computed as if no
  * holiday fell there, so the case says so instead of silently promising an instant.
  */
 import type { SlaPolicy } from './sla-policy';

@@ -1,8 +1,9 @@
 /**
- * Service entitlement at intake (domain.md §5): a request inside a service period is covered;
+ * Service entitlement at intake (R-001-1, D-10): a request inside a service period is covered;
  * outside it is refused with the reason, or taken as paid work when the request asks for that.
- * Software defects are accepted outside the periods only where the preset says so (002: defects
- * fixed free for life); 000, 001 and 004 fix them within the service period (domain.md §5).
+ * Outside the periods a software defect follows the preset's defect rule (002 fixes it free for
+ * life; 000 supports it without time limit, the fix paid after the free year; 001 and 004 only
+ * within the period, C4), and a new requirement is routed, never counted as fault support (D-11).
  */
 import { ZoneOffsets, localDateOf } from './time-zone';
 
@@ -17,7 +18,7 @@ export interface ServicePeriod {
 }
 
 /**
- * How a preset treats a software defect (domain.md §5): fixed within the service period only
+ * How a preset treats a software defect (C4): fixed within the service period only
  * (001, 004); fixed free for life (002); supported without time limit, with the free fix
  * limited to the first year after deployment (000, R-000-3).
  */
@@ -25,10 +26,10 @@ export const DEFECT_RULES = ['in-period', 'free-for-life', 'support-unlimited'] 
 export type DefectRule = (typeof DEFECT_RULES)[number];
 
 /**
- * How a new requirement is routed (domain.md §5) — never as covered fault support: small changes
+ * How a new requirement is routed (D-11) — never as covered fault support: small changes
  * included (004: ≤ 1 person-day each, ≤ 30 working days a year), change requests within existing
  * functions in the first year after installation (000, M000-7), otherwise paid custom development
- * (001 §1.10, 002).
+ * (001 §1.10, M001-9; 002, M002-5).
  */
 export const REQUIREMENT_RULES = ['paid', 'small-changes', 'first-year-changes'] as const;
 export type RequirementRule = (typeof REQUIREMENT_RULES)[number];

@@ -22,7 +22,7 @@ const policySnapshot = z.custom<SlaPolicy>(
 export const hotlineActionSchemas = {
   respond: z.object({ by: actor, note }),
   'provide-solution': z.object({ by: actor, solution: text }),
-  /** An answer other than a fix, recorded by a service manager (domain.md §4). */
+  /** An answer other than a fix, recorded by a service manager (M001-3, M000-10, M004-6, M001-27). */
   'record-outcome': z.object({ by: actor, outcome: z.enum(OUTCOMES).exclude(['solved']), text }),
   confirm: z.object({ by: actor, note }),
   reject: z.object({ by: actor, reason: text }),

@@ -1,5 +1,5 @@
 /**
- * The hotline case (domain.md §1 hotline): its own state machine — actions arrive in any order and
+ * The hotline case: its own state machine — actions arrive in any order and
  * each status allows some — on top of the product-neutral case core, which keeps the clock, the
  * record and the closing. The workflow feeds it actions and the passing of time and carries out
  * what it asks for (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
@@ -45,7 +45,7 @@ export interface HotlineIntake {
   customer: Customer;
   problem: Problem;
   severity: string;
-  /** When the report was received (domain.md §8); never after intake. */
+  /** When the report was received (D-17); never after intake. */
   reportedAt: string;
   timeZone: string;
   policy: SlaPolicy;
@@ -59,7 +59,10 @@ export interface HotlineIntake {
   contract?: ContractReference;
   /** Pre-breach warnings and breach notices; without them, breaches are only recorded. */
   notices?: NoticeSettings;
-  /** Set by the workflow, not the API: the rules version of runs recorded before the current one. */
+  /**
+   * The rules version the case runs under (CURRENT_RULES when the API opens it). Absent in intakes
+   * recorded before versions existed: the workflow runs those under rules 1, as they ran.
+   */
   rules?: number;
 }
 
@@ -76,7 +79,7 @@ export class NotEntitledError extends Error {
   override name = 'NotEntitledError';
 }
 
-/** Whether the intake is covered, paid work or refused (§5); the API asks before it starts anything. */
+/** Whether the intake is covered, paid work or refused (R-001-1, D-10); the API asks before it starts anything. */
 export function intakeEntitlement(intake: HotlineIntake, reportedMs: number): EntitlementDecision {
   const { defectsAlwaysCovered, defects, requirements } = intake.policy;
   const terms = { servicePeriods: intake.servicePeriods, timeZone: intake.timeZone, defectsAlwaysCovered, defects, requirements };

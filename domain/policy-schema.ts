@@ -1,5 +1,5 @@
 /**
- * SLA policies and calendars as validated data (domain.md §2, §7): what a contract may carry as its
+ * SLA policies and calendars as validated data (D-1, D-20): what a contract may carry as its
  * own policy instead of a preset. Parsing also builds each calendar once, so a calendar without any
  * working time (a window would never end) is refused here, not discovered by a case.
  */

@@ -1,7 +1,7 @@
 /**
  * The one list of product ids and the one place workflow ids are made: API routes, workflow ids
  * and the `Product` search attribute use it. `satisfaction-call-back` is the companion workflow a
- * solved case starts (domain.md §1); contracts and official days are entities beside the cases.
+ * solved case starts (R-003-5); contracts and official days are entities beside the cases.
  */
 export const PRODUCTS = ['hotline', 'remote', 'on-site', 'health-check', 'data-migration', 'custom-development', 'training'] as const;
 export type ProductId = (typeof PRODUCTS)[number];

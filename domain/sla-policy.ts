@@ -1,5 +1,5 @@
 /**
- * SLA policies as data (domain.md §2): per severity level, a list of windows, each with its duration
+ * SLA policies as data (D-1): per severity level, a list of windows, each with its duration
  * (or range, due at the upper bound), the calendar it counts in and the event that meets it.
  * The six presets are the source documents' schemes; a contract may carry its own policy.
  */
@@ -41,9 +41,9 @@ export interface LevelSpec {
 }
 
 /**
- * How a severity change treats the open windows (issue 7 §3):
+ * How a severity change treats the open windows (D-6, D-7):
  * - `default`: a more severe level restarts them when confirmed (002); a less severe one keeps the
- *   working time already used (domain.md §2 design).
+ *   working time already used (D-6).
  * - `restart`, `carry-elapsed`, `from-report`: always that rule.
  */
 export type ReclassificationRule = 'default' | 'restart' | 'carry-elapsed' | 'from-report';
@@ -58,7 +58,7 @@ export interface SlaPolicy {
   levels: LevelSpec[];
   calendars: Record<string, CalendarSpec>;
   clockStart: ClockStart;
-  /** Escalation tiers, first contact first (domain.md §3). */
+  /** Escalation tiers, first contact first (C11). */
   escalationTiers: string[];
   /** The tier a case enters at (1-based): 000's tier 1 is the customer's own operators (M000-5). */
   entryTier?: number;
@@ -70,14 +70,14 @@ export interface SlaPolicy {
   reclassification: ReclassificationRule;
   /**
    * Under the `default` rule, a more severe level restarts the open windows when it is confirmed
-   * (002's rule, M002-8). Without it, the time used is carried and no due instant moves later.
+   * (002's rule, R-002-2). Without it, the time used is carried and no due instant moves later.
    */
   upgradeRestartsClock?: boolean;
   /** Policies snapshotted before `defects`: defects fixed free outside the service periods (002). */
   defectsAlwaysCovered?: boolean;
-  /** How software defects are treated outside the service periods; every policy states it (domain.md §5). */
+  /** How software defects are treated outside the service periods; every policy states it (C4). */
   defects?: DefectRule;
-  /** How new requirements are routed; without it, paid custom development (domain.md §5). */
+  /** How new requirements are routed; without it, paid custom development (D-11). */
   requirements?: RequirementRule;
 }
 
@@ -92,7 +92,7 @@ function everyDay(days: Weekday[], ranges: TimeRange[], timeZone: string): Calen
   return { timeZone, weekly: Object.fromEntries(days.map((day) => [day, ranges])) };
 }
 
-/** The standard calendars named in domain.md §7, in a given zone. */
+/** The standard calendars the presets name (C2, D-20), in a given zone. */
 export function standardCalendars(timeZone = DEFAULT_TIME_ZONE): Record<string, CalendarSpec> {
   return {
     '24x7': everyDay(ALL_DAYS, [['00:00', '24:00']], timeZone),

@@ -109,7 +109,7 @@ function startClock(window: SlaWindow, atMs: number, calendars: PolicyCalendars)
   window.dueMs = calendars.get(window.calendar).addWorkingTime(atMs, Math.max(0, window.budgetMs - window.consumedMs));
 }
 
-/** Stops every live window's clock (waiting on the customer, domain.md §4). */
+/** Stops every live window's clock (waiting on the customer, M004-7). */
 export function pauseWindows(windows: SlaWindow[], atMs: number, calendars: PolicyCalendars): void {
   windows.filter(isLive).forEach((window) => stopClock(window, atMs, calendars));
 }
@@ -206,7 +206,7 @@ export interface ReclassifyInput {
 }
 
 /**
- * Replaces the live windows with the new level's (domain.md §2): windows already met stay met;
+ * Replaces the live windows with the new level's (D-6, D-7): windows already met stay met;
  * the rest restart, carry their elapsed working time, or recompute from the report (pauses kept).
  */
 export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, calendars: PolicyCalendars): SlaWindow[] {

@@ -105,7 +105,7 @@ export class ZoneOffsets {
   }
 }
 
-/** ISO 8601 with the zone's offset, e.g. "2026-10-02T09:00:00+08:00" (domain.md §8). */
+/** ISO 8601 with the zone's offset, e.g. "2026-10-02T09:00:00+08:00" (D-18). */
 export function formatInstant(utcMs: number, zone: ZoneOffsets): string {
   const offsetMs = zone.offsetAt(utcMs);
   const local = new Date(utcMs + offsetMs).toISOString().slice(0, 19);

@@ -94,7 +94,7 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
     await save('hotline-severity-changed', handle);
   },
-  /** After the case core and the seed-rules-2 patch: the upgrade carries the time used (D-7). */
+  /** Under rules 2 (the intake says so): the upgrade carries the time used (D-7). */
   async 'severity-carried'({ env, start, save }) {
     const handle = await start(hotlineIntake({ preset: '000', severity: '3', ...silent }));
     await env.sleep('40 minutes');

@@ -6,7 +6,7 @@
  * updates.
  */
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo,
+  ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
@@ -18,6 +18,7 @@ import type { PolicyCalendars } from '../domain/sla-windows';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
 import { emailRejectionOf, sendEmail } from './email';
 import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
+import { businessFailure } from './failures';
 
 /** Counts changes made by handlers, so the loop wakes for them. */
 export class Changes {
@@ -150,7 +151,7 @@ export function handleActions<T extends string, A extends { type: T; by: string 
   for (const type of handlers.types) {
     const checked = (payload: unknown): A => {
       const parsed = handlers.parse(type, payload);
-      if ('error' in parsed) throw ApplicationFailure.create({ type: 'InvalidAction', message: `malformed ${type}: ${parsed.error}`, nonRetryable: true });
+      if ('error' in parsed) throw businessFailure('InvalidAction', `malformed ${type}: ${parsed.error}`);
       return parsed.action;
     };
     const update = handlers.updates[type] as UpdateDefinition<ActionResult, [unknown]>;
@@ -160,7 +161,7 @@ export function handleActions<T extends string, A extends { type: T; by: string 
     }, {
       validator: (payload) => {
         const refusal = handlers.refusalOf(checked(payload), Date.now());
-        if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
+        if (refusal) throw businessFailure(refusal.type, refusal.message);
       },
     });
     setHandler(handlers.signals[type] as SignalDefinition<[unknown]>, (payload) => {
@@ -169,7 +170,7 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       const by = typeof (payload as { by?: unknown })?.by === 'string' ? (payload as { by: string }).by : 'unknown';
       const parsed = handlers.parse(type, payload);
       const refusal = 'error' in parsed
-        ? { type: 'MalformedSignal', message: `malformed payload: ${parsed.error}` }
+        ? { type: 'MalformedSignal' as const, message: `malformed payload: ${parsed.error}` }
         : handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now());
       if (refusal || 'error' in parsed) {
         handlers.ignored(by, type, refusal!.message, Date.now());

@@ -12,6 +12,7 @@ import { CONTRACT } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
 import { Changes, runLoop, sendOutbox } from './case-runtime';
 import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from './search-attributes';
+import { businessFailure } from './failures';
 
 export interface ContractWorkflowInput {
   contractId: string;
@@ -82,10 +83,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
 }
 
 function invalidAmendment(issues: { path: PropertyKey[]; message: string }[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'InvalidAmendment',
-    message: issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '),
-    details: [issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))],
-    nonRetryable: true,
-  });
+  return businessFailure(
+    'InvalidAmendment',
+    issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '),
+    [issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))],
+  );
 }

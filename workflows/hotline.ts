@@ -1,11 +1,11 @@
 /**
- * Hotline case (domain.md §1): durable timers enforce the response and diagnosis windows in working
- * time, actions arrive as signals or updates, and a solved case closes on confirmation or by itself
- * after a month of silence, reopenable for a month more (§4). The clock, closing, notices and the
+ * Hotline case: durable timers enforce the response and diagnosis windows in working
+ * time, actions arrive as signals or updates, and a solved case closes on confirmation, or — when
+ * its channel is one that does (D-23) — by itself after a month of silence, reopenable for a month
+ * more (R-001-8). The clock, closing, notices and the
  * loop are the shared case core and runtime; this file wires the hotline's state machine to them.
  */
-import { ApplicationFailure, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
-import { CURRENT_RULES } from '../domain/case/clock';
+import { continueAsNew, log, setHandler } from '@temporalio/workflow';
 import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
@@ -14,6 +14,7 @@ import { PolicyCalendars } from '../domain/sla-windows';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
 import { Changes, carryOutCaseEffects, handleActions, runLoop } from './case-runtime';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
+import { businessFailure } from './failures';
 
 export interface HotlineWorkflowInput {
   intake: HotlineIntake;
@@ -28,13 +29,11 @@ export interface HotlineResult {
   breaches: HotlineCase['breaches'];
 }
 
-/** Patch id: cases opened from here on run under the current rules (CURRENT_RULES); older runs keep theirs. */
-const SEED_RULES = 'seed-rules-2';
-
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
   const state = input.carried
     ? upgradeCarriedCase(input.carried)
-    : openCase({ ...input.intake, rules: patched(SEED_RULES) ? CURRENT_RULES : 1 }, new PolicyCalendars(input.intake.policy));
+    // The intake says which rules the case runs under; intakes recorded before it said so are rules 1.
+    : openCase({ ...input.intake, rules: input.intake.rules ?? 1 }, new PolicyCalendars(input.intake.policy));
   // The calendars follow the case's policy, which an applied contract amendment replaces.
   let calendars = new PolicyCalendars(state.policy);
   const currentCalendars = () => {
@@ -95,8 +94,8 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
   try {
     return createHotlineCase(intake, Date.now(), calendars);
   } catch (error) {
-    if (error instanceof NotEntitledError) throw ApplicationFailure.create({ type: 'NotEntitled', message: error.message, nonRetryable: true });
-    throw ApplicationFailure.create({ type: 'InvalidIntake', message: (error as Error).message, nonRetryable: true });
+    if (error instanceof NotEntitledError) throw businessFailure('NotEntitled', error.message);
+    throw businessFailure('InvalidIntake', (error as Error).message);
   }
 }
 

@@ -1,13 +1,15 @@
 /**
- * Official days an operator added for a region (issue 7 §2): a year of statutory holidays and
+ * Official days an operator added for a region (D-20): a year of statutory holidays and
  * make-up working days (调休) that the maintained packages do not have yet, e.g. China 2027 once the
- * State Council publishes it, added without a release (domain.md §7).
+ * State Council publishes it, added without a release.
  *
  * One long-lived entity per region, id `official-days-<region>`, started by the first addition
  * (update-with-start). It holds dates only; cases take a snapshot of them at intake, so a later
  * addition never changes a running case's history on replay.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { businessFailure } from './failures';
+import type { FailureType } from '../domain/failures';
 
 export interface AddYearRequest {
   year: number;
@@ -45,7 +47,7 @@ export interface OfficialDaysInput {
 }
 
 /** Business failure types, mapped to HTTP statuses by the API. */
-export const OFFICIAL_DAYS_FAILURES = { yearExists: 'YearExists', invalid: 'InvalidOfficialDays' } as const;
+export const OFFICIAL_DAYS_FAILURES = { yearExists: 'YearExists', invalid: 'InvalidOfficialDays' } as const satisfies Record<string, FailureType>;
 
 export const addYearUpdate = defineUpdate<OperatorYear, [AddYearRequest]>('add-year');
 export const operatorYearsQuery = defineQuery<OperatorYear[]>('years');
@@ -128,20 +130,11 @@ export async function officialDaysWorkflow(input: OfficialDaysInput): Promise<vo
       validator: (request) => {
         const problems = officialYearProblems(request);
         if (problems.length > 0) {
-          throw ApplicationFailure.create({
-            type: OFFICIAL_DAYS_FAILURES.invalid,
-            nonRetryable: true,
-            message: problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; '),
-            // The API answers 400 with these as its issues (api/errors.ts).
-            details: [problems],
-          });
+          // The API answers 400 with these as its issues (api/errors.ts).
+          throw businessFailure('InvalidOfficialDays', problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; '), [problems]);
         }
         if (!request.replace && years.some((entry) => entry.year === request.year)) {
-          throw ApplicationFailure.create({
-            type: OFFICIAL_DAYS_FAILURES.yearExists,
-            nonRetryable: true,
-            message: `${input.region} ${request.year} was already added; send replace: true to replace it`,
-          });
+          throw businessFailure('YearExists', `${input.region} ${request.year} was already added; send replace: true to replace it`);
         }
       },
     },

@@ -1,11 +1,12 @@
 /**
- * Satisfaction call-back (003 §4): within 48 h of a solution the service manager calls the customer
+ * Satisfaction call-back (003 §4, R-003-5): within 48 h of a solution the service manager calls the customer
  * and records the engineer's speed and quality. A missed call-back is a recorded breach.
  */
-import { ApplicationFailure, allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { CALL_BACK } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
 import { BREACHED, CASE_STATUS, CUSTOMER_ID, PRODUCT } from './search-attributes';
+import { businessFailure } from './failures';
 
 export interface CallBackInput {
   caseId: string;
@@ -59,9 +60,9 @@ export async function satisfactionCallBackWorkflow(input: CallBackInput): Promis
     },
     {
       validator: (survey) => {
-        if (state.status !== 'due') throw ApplicationFailure.create({ type: 'InvalidState', message: `The call-back is already ${state.status}`, nonRetryable: true });
+        if (state.status !== 'due') throw businessFailure('InvalidState', `The call-back is already ${state.status}`);
         for (const score of [survey.speed, survey.quality]) {
-          if (!Number.isInteger(score) || score < 1 || score > 5) throw ApplicationFailure.create({ type: 'InvalidSurvey', message: 'Scores are whole numbers from 1 to 5', nonRetryable: true });
+          if (!Number.isInteger(score) || score < 1 || score > 5) throw businessFailure('InvalidSurvey', 'Scores are whole numbers from 1 to 5');
         }
       },
     },

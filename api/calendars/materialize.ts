@@ -1,5 +1,5 @@
 /**
- * A policy's calendars with the official days written in as plain dates (issue 7 §2, domain.md §7):
+ * A policy's calendars with the official days written in as plain dates (D-20):
  * the snapshot a case takes at intake. A workflow never reads holiday data itself, so a later update
  * of the packages or of an operator's year never changes an old history on replay.
  */

@@ -1,7 +1,6 @@
 /**
- * Official days off and make-up working days per region, from maintained data (issue 7 §2,
- * domain.md §7). Runs outside workflow code: cases receive the result as plain dates in their
- * policy snapshot.
+ * Official days off and make-up working days per region, from maintained data (D-20). Runs outside
+ * workflow code: cases receive the result as plain dates in their policy snapshot.
  *
  * - China (`CN`): statutory holidays and 调休 working days from `chinese-days` (2004–2026 in 1.5.7).
  *   Its JSON is read rather than its functions: they parse dates with the host's local time.

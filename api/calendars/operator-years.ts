@@ -4,8 +4,26 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { addYearUpdate, officialDaysWorkflowId, operatorYearsQuery, type AddYearRequest, type OperatorYear, type officialDaysWorkflow } from '../../workflows/official-days';
 import { HttpError } from '../errors';
 
+/**
+ * How long an API process reuses a region's operator years before asking its record again: every
+ * intake needs them, and they change a few times a year. An addition through this process is seen
+ * at once; one through another API process within this time.
+ */
+const OPERATOR_YEARS_TTL_MS = 30_000;
+const operatorYearsCache = new Map<string, { years: Promise<OperatorYear[]>; until: number }>();
+
 /** The years an operator added for a canonical region; none before the first addition. */
-export async function readOperatorYears(client: Client, region: string): Promise<OperatorYear[]> {
+export function readOperatorYears(client: Client, region: string): Promise<OperatorYear[]> {
+  const cached = operatorYearsCache.get(region);
+  if (cached && cached.until > Date.now()) return cached.years;
+  const years = queryOperatorYears(client, region);
+  operatorYearsCache.set(region, { years, until: Date.now() + OPERATOR_YEARS_TTL_MS });
+  // A failed read is not remembered: the next request asks again.
+  years.catch(() => operatorYearsCache.delete(region));
+  return years;
+}
+
+async function queryOperatorYears(client: Client, region: string): Promise<OperatorYear[]> {
   try {
     return await client.workflow.getHandle(officialDaysWorkflowId(region)).query(operatorYearsQuery);
   } catch (error) {
@@ -26,9 +44,14 @@ export async function addOperatorYear(client: Client, taskQueue: string, region:
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     staticSummary: `Official days of ${region} added by operators`,
   });
+  operatorYearsCache.delete(region);
   try {
-    return await client.workflow.executeUpdateWithStart(addYearUpdate, { args: [request], startWorkflowOperation });
+    const added = await client.workflow.executeUpdateWithStart(addYearUpdate, { args: [request], startWorkflowOperation });
+    // A read that began during the addition may have cached the years before it.
+    operatorYearsCache.delete(region);
+    return added;
   } catch (error) {
+    operatorYearsCache.delete(region);
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     throw new HttpError(409, 'RecordClosed', `The official-days record ${workflowId} is closed; reset it in Temporal before adding years`);
   }

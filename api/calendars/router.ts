@@ -1,5 +1,5 @@
 /**
- * Calendar routes (issue 7 §2): a region's official days (package + operator years), an operator's
+ * Calendar routes (D-20): a region's official days (package + operator years), an operator's
  * addition of a year, and read-only helpers that let backend teams compute in working time with
  * exactly the calendars cases use.
  */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { CURRENT_RULES } from '../../domain/case/clock';
 import { hotlineCaseView } from '../../domain/case-view';
 import { type ActionPayload, API_ACTION_TYPES, type HotlineActionType, actionSchema } from '../../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
@@ -48,6 +49,7 @@ async function buildIntake(client: Client, body: CreateCaseBody, caseId: string,
     servicePeriods: terms.servicePeriods,
     paidWorkRequested: body.paidWorkRequested,
     openedBy,
+    rules: CURRENT_RULES,
     channel: body.channel,
     ...(terms.closing && { closing: terms.closing }),
     ...(terms.contractReference && { contract: terms.contractReference }),

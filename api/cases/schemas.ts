@@ -13,7 +13,7 @@ import { timeZoneSchema } from '../../domain/policy-schema';
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
 
-/** When a report was received (domain.md §8): never in the future. */
+/** When a report was received (D-17): never in the future. */
 export const reportedAtSchema = z.iso
   .datetime({ offset: true })
   .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future');

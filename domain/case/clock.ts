@@ -1,5 +1,5 @@
 /**
- * The SLA clock of a case, whatever its product (domain.md §2–§3): the windows a product's events
+ * The SLA clock of a case, whatever its product (D-1, D-6–D-9): the windows a product's events
  * open and meet, pauses while waiting on the customer, reclassification by the contract's rule,
  * breaches with escalation, pre-breach warnings and breach notices. Whether the clock runs is the
  * clock's own state (`running`), never a product's status.
@@ -39,7 +39,7 @@ export interface CaseClock {
   paused: boolean;
   pausedSinceMs: number | null;
   pauses: { fromMs: number; toMs: number }[];
-  /** 1-based escalation tier (domain.md §3). */
+  /** 1-based escalation tier (D-9). */
   tier: number;
   /** Every tier change with its cause and due instant (absent on cases opened under rules 1). */
   tierChanges?: TierChange[];
@@ -144,9 +144,9 @@ export function endPause(clock: CaseClock, atMs: number, calendars: PolicyCalend
   }
 }
 
-/** Moves the case to another level of its policy by the contract's reclassification rule (§2). */
+/** Moves the case to another level of its policy by the contract's reclassification rule (D-6, D-7). */
 export function reclassify(clock: CaseClock, toLevel: string, atMs: number, calendars: PolicyCalendars): void {
-  // The `from-report` rule subtracts pauses: the one still running counts too (pause time is never lost, §2).
+  // The `from-report` rule subtracts pauses: the one still running counts too (pause time is never lost, D-8).
   const pauses = clock.pausedSinceMs === null ? clock.pauses : [...clock.pauses, { fromMs: clock.pausedSinceMs, toMs: atMs }];
   reclassifyWindows(clock.windows, {
     policy: clock.policy, fromLevel: clock.severity, toLevel, atMs, clockStartMs: clock.clockStartMs,

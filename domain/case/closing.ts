@@ -1,5 +1,5 @@
 /**
- * How any case ends (domain.md §4, 001 §1.11): an outcome is given, the customer confirms or
+ * How any case ends (001 §1.11, R-001-8): an outcome is given, the customer confirms or
  * rejects it; silence closes the case automatically after a while, the customer may reopen for a
  * while more, and then it is finally closed. Product-neutral: a product calls these with its own
  * outcome and decides which actions it offers.
@@ -12,12 +12,12 @@ import { SYSTEM, caseKey, recordEntry } from './record';
 /** Where a case is in its life. Only a `working` case owes anything under its windows. */
 export type CaseStage = 'working' | 'solved' | 'auto-closed' | 'closed';
 
-/** How a request reached the vendor (domain.md §4: automatic close is a rule of the channel). */
+/** How a request reached the vendor (D-23: automatic close is a rule of the channel). */
 export const CHANNELS = ['phone', 'e-mail', 'community', 'online', 'on-site'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export interface ClosingSettings {
-  /** Months after a solution without an answer before the case closes itself (001 §1.11). */
+  /** Months after a solution without an answer before the case closes itself (001 §1.11, R-001-8). */
   autoCloseAfterMonths: number;
   /**
    * Channels whose cases close themselves after that silence (R-001-8: the customer community);
@@ -61,7 +61,7 @@ export function closingDefaults(policyId: string, rules: number): ClosingSetting
 }
 
 /**
- * What a case's answer is (domain.md §4, §2 of the non-fault levels): solved, or an outcome a
+ * What a case's answer is (M000-10; 001's non-fault level, M001-27): solved, or an outcome a
  * service manager records instead — a memo both sides' project leads confirm (M001-3), filed as
  * unresolvable with the customer told (M000-10), out of scope with advice only (M000-10, M004-6),
  * a suggestion forwarded to product review with no commitment, or a change request that becomes
@@ -132,7 +132,7 @@ export function giveSolution(state: ClosableCase, text: string, by: string, atMs
   state.stage = 'solved';
   state.solution = outcome === 'solved' ? { text, by, atMs } : { text, by, atMs, outcome };
   state.solutionCount += 1;
-  // A satisfaction call-back follows a solved problem (003 §4), not a memo or a referral.
+  // A satisfaction call-back follows a solved problem (003 §4, R-003-5), not a memo or a referral.
   if (outcome !== 'solved') return;
   const sampled = isSampledForCallBack(state.caseId, state.solutionCount, state.closing.callBackSampleRate);
   if (sampled) state.callBacksDue.push(state.solutionCount);
@@ -173,7 +173,7 @@ function close(state: ClosableCase, atMs: number, reason: string): void {
   state.closeReason = reason;
 }
 
-/** A stable spot-check draw per case and solution, so replay and re-runs agree (003 §4). */
+/** A stable spot-check draw per case and solution, so replay and re-runs agree (003 §4, M003-8). */
 export function isSampledForCallBack(caseId: string, solutionNumber: number, rate: number): boolean {
   if (rate >= 1) return true;
   if (rate <= 0) return false;

@@ -1,5 +1,5 @@
 /**
- * Escalation as its own clock (domain.md §3, D-9): a case moves up a tier when a window is missed,
+ * Escalation as its own clock (D-9, C11): a case moves up a tier when a window is missed,
  * when it stays unsolved at a tier past that tier's time, or when an engineer escalates it with a
  * reason. The time at a tier counts in working time and stops with the case's clock (a pause, a
  * solution); every change is recorded with its cause and its due instant.

@@ -1,6 +1,6 @@
 /**
- * What every case records, whatever its product: who it is for, who did what and when (domain.md
- * §8), and the e-mails it has queued. Product-neutral: no product name appears here.
+ * What every case records, whatever its product: who it is for, who did what and when (D-19), and
+ * the e-mails it has queued. Product-neutral: no product name appears here.
  */
 import type { Email } from '../email';
 import { type ProductId, caseWorkflowId } from '../products';
@@ -41,7 +41,7 @@ export function caseKey(record: Pick<CaseRecord, 'product' | 'caseId'>): string 
   return caseWorkflowId(record.product, record.caseId);
 }
 
-/** An instant as the customer reads it: ISO 8601 with the customer's offset (domain.md §8). */
+/** An instant as the customer reads it: ISO 8601 with the customer's offset (D-18). */
 export function localInstant(record: Pick<CaseRecord, 'timeZone'>, ms: number): string {
   return formatInstant(ms, new ZoneOffsets(record.timeZone));
 }

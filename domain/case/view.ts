@@ -1,5 +1,5 @@
 /**
- * A case as the API shows it, whatever its product (domain.md §8): every instant in ISO 8601 with
+ * A case as the API shows it, whatever its product (D-17, D-18, D-19): every instant in ISO 8601 with
  * the customer's offset, every window with its policy, level, due instant, outcome and working
  * time left, and every recorded change with who made it.
  */

@@ -1,6 +1,6 @@
 /**
  * Calendar routes over real HTTP, against a real worker on the Temporal CLI dev server: an operator
- * adds a year of official days without a release (issue 7 §2), and backend teams compute in working
+ * adds a year of official days without a release (D-20), and backend teams compute in working
  * time with the calendars cases use.
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';

@@ -1,6 +1,6 @@
 /**
  * Contracts, cases under a contract and the deadline preview, over real HTTP against a real worker
- * on the dev server (issue 7 "done when").
+ * on the dev server.
  */
 import fc from 'fast-check';
 import { uniqueId } from '../helpers/fixtures';

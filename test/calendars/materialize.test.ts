@@ -1,5 +1,5 @@
 /**
- * Policies with official days written in (issue 7 §2, domain.md §7): what a case snapshots at intake.
+ * Policies with official days written in (D-20): what a case snapshots at intake.
  */
 import { isRoundTheClock, materializePolicy, yearsForCase } from '../../api/calendars/materialize';
 import { BusinessCalendar, CalendarError } from '../../domain/calendar';

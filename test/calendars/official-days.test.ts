@@ -1,5 +1,5 @@
 /**
- * Official days from maintained data (issue 7 §2, domain.md §7): China's statutory holidays and
+ * Official days from maintained data (D-20): China's statutory holidays and
  * make-up working days (调休) from chinese-days, public holidays elsewhere from date-holidays, and the
  * years an operator added.
  */

@@ -1,5 +1,5 @@
 /**
- * BusinessCalendar against a brute-force oracle (domain.md §7): the oracle walks minute by minute
+ * BusinessCalendar against a brute-force oracle (D-20): the oracle walks minute by minute
  * and asks Intl for each minute's local weekday, date and time in the calendar's zone, so it shares
  * nothing with the calendar's segment-and-interval arithmetic. One walk per generated case yields
  * the expected answer of every operation from any minute inside the walked stretch.

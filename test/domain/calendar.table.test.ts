@@ -1,5 +1,5 @@
 /**
- * BusinessCalendar, hand-computed examples (domain.md §7): a 9:00–12:00 + 13:00–18:00 workday in
+ * BusinessCalendar, hand-computed examples (D-20): a 9:00–12:00 + 13:00–18:00 workday in
  * Asia/Shanghai with China's 2025 statutory holidays and make-up working days (调休).
  */
 import { BusinessCalendar, CalendarError, type CalendarSpec, type TimeRange, type Weekday, WEEKDAYS } from '../../domain/calendar';

@@ -1,5 +1,5 @@
 /**
- * Entitlement at intake (domain.md §5): inside a service period → covered; outside → refused with
+ * Entitlement at intake (R-001-1, D-10): inside a service period → covered; outside → refused with
  * the reason, or paid work when the request says so; software defects always accepted (002: free
  * for life).
  */

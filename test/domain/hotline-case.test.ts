@@ -1,6 +1,6 @@
 /**
- * The hotline case as a pure state machine (domain.md §1 hotline, §2 clocks and reclassification,
- * §3 escalation, §4 waiting, closing and reopening). Every instant is fixed; nothing reads the clock.
+ * The hotline case as a pure state machine (clocks D-1, reclassification D-6/D-7, escalation D-9,
+ * waiting M004-7/D-8, closing and reopening R-001-8/D-23). Every instant is fixed; nothing reads the clock.
  */
 import {
   HOTLINE_ACTION_TYPES, SPOT_CHECK_RATE, type HotlineAction, type HotlineCase, type HotlineIntake, type HotlineStatus, NotEntitledError,
@@ -94,7 +94,7 @@ describe('intake', () => {
     expect(dueOf(state, 'response')).toBe('2025-06-10T10:30:00+08:00');
   });
 
-  test('002 software keeps both the report time and the later clock start (§8)', () => {
+  test('002 software keeps both the report time and the later clock start (D-17)', () => {
     const { state } = openCase('002-software', 'A', { reportedAt: new Date(at('2025-06-13 20:00')).toISOString() }, at('2025-06-13 20:05'));
     expect(show(state.reportedMs)).toBe('2025-06-13T20:00:00+08:00');
     expect(show(state.clockStartMs)).toBe('2025-06-16T09:00:00+08:00');
@@ -105,7 +105,7 @@ describe('intake', () => {
     expect(() => openCase('000', '9')).toThrow(/no severity "9"/);
   });
 
-  test('outside the service period the case is refused, unless paid work is requested (§5)', () => {
+  test('outside the service period the case is refused, unless paid work is requested (R-001-1, D-10)', () => {
     const late = { reportedAt: '2027-01-05T02:00:00.000Z' };
     expect(() => openCase('000', '1', late, Date.parse(late.reportedAt))).toThrow(NotEntitledError);
     const { state } = openCase('000', '1', { ...late, paidWorkRequested: true }, Date.parse(late.reportedAt));
@@ -119,7 +119,7 @@ describe('intake', () => {
     expect(openCase('000', '1', { reportedAt, timeZone: 'Europe/Berlin' }, Date.parse(reportedAt)).state.entitlement.decision).toBe('covered');
   });
 
-  test('a software defect outside the service period: fixed free under 002 (free for life), supported under 000 with a paid fix, refused under 001 (§5)', () => {
+  test('a software defect outside the service period: fixed free under 002 (free for life), supported under 000 with a paid fix, refused under 001 (C4)', () => {
     const reportedAt = '2027-03-01T02:00:00.000Z';
     const bug = { problem: { ...intake('000', '1').problem, type: 'bug' as const } };
     expect(openCase('002-software', 'A', { reportedAt, ...bug }, Date.parse(reportedAt)).state.entitlement).toMatchObject({ decision: 'covered', fix: 'free' });
@@ -141,7 +141,7 @@ describe('intake', () => {
     expect(() => openCase('000', '1', { reportedAt, ...bug, policy: before }, Date.parse(reportedAt))).toThrow(NotEntitledError);
   });
 
-  describe('new requirements are routed by the preset, never counted as covered fault support (§5)', () => {
+  describe('new requirements are routed by the preset, never counted as covered fault support (D-11)', () => {
     const requirement = { problem: { ...intake('000', '1').problem, type: 'requirement' as const } };
     test('001 and 002: paid custom development, even inside the free period (M001-9, 002 功能改进)', () => {
       expect(() => openCase('001', 'L3', requirement)).toThrow(/paid custom development/);
@@ -255,7 +255,7 @@ describe('responding and solving meet windows', () => {
   });
 });
 
-describe('pause and resume (waiting on the customer, §4): pause time is never lost', () => {
+describe('pause and resume (waiting on the customer, M004-7): pause time is never lost (D-8)', () => {
   test('a pause stops the clock; resuming continues with the time that was left', () => {
     const { state, act, tick } = openCase('000', '1');
     act(pause, T0 + 10 * MIN);
@@ -311,7 +311,7 @@ describe('pause and resume (waiting on the customer, §4): pause time is never l
   });
 });
 
-describe('reclassification (§2 default rule)', () => {
+describe('reclassification (D-6, D-7 default rule)', () => {
   test('000, a more severe level carries the time used: due 30 min after the report, never later than before (D-7)', () => {
     const { state, act } = openCase('000', '3');
     act(severity('1'), T0 + 20 * MIN);
@@ -397,7 +397,7 @@ describe('reclassification (§2 default rule)', () => {
   });
 });
 
-describe('reclassification rules a contract states for itself (§2: "until a contract states its own rule")', () => {
+describe('reclassification rules a contract states for itself (D-6: "until a contract states its own rule")', () => {
   const withRule = (reclassification: 'restart' | 'carry-elapsed' | 'from-report') => ({ policy: { ...presetPolicy('000'), reclassification } });
 
   test('restart: even a less severe level starts its windows afresh', () => {
@@ -467,7 +467,7 @@ describe('002 software level C: one window met by remote work started or an on-s
     expect(live(state)['remote-start'].metMs).toBe(state.clockStartMs + 2 * HOUR);
   });
 
-  test('an upgrade from B to C after an answer is not recorded as missing the window, and the window restarts (M002-8)', () => {
+  test('an upgrade from B to C after an answer is not recorded as missing the window, and the window restarts (R-002-2)', () => {
     const { state, act, tick } = openCase('002-software', 'B');
     act(respond, state.clockStartMs + HOUR);
     act(severity('C'), state.clockStartMs + 2 * HOUR);
@@ -477,7 +477,7 @@ describe('002 software level C: one window met by remote work started or an on-s
   });
 });
 
-describe('outcomes besides solved (domain.md §4)', () => {
+describe('outcomes besides solved (M001-3, M000-10, M004-6, M001-27)', () => {
   test.each([
     ['memo', 'M001-3', 'Memo confirmed by both sides’ project leads'],
     ['unresolvable', 'M000-10', 'Filed as unresolvable; the customer was told'],
@@ -506,7 +506,7 @@ describe('outcomes besides solved (domain.md §4)', () => {
   });
 });
 
-describe('escalation is its own clock (§3, D-9)', () => {
+describe('escalation is its own clock (D-9)', () => {
   test('001 reaches tier 3: unsolved past tier 2’s time after a missed response, though answered (R-001-2)', () => {
     const reportedAt = at('2025-06-09 09:00');
     const { state, act, tick } = openCase('001', 'L1', { reportedAt: new Date(reportedAt).toISOString() }, reportedAt);
@@ -554,7 +554,7 @@ describe('escalation is its own clock (§3, D-9)', () => {
   });
 });
 
-describe('breaches escalate one tier each (§3)', () => {
+describe('breaches escalate one tier each (D-9)', () => {
   test('004: response breach → tier 2, restore breach → tier 3, each recorded with window, due and actual instant', () => {
     const { state, act, tick } = openCase('004', 'standard');
     expect(nextDeadline(state)).toEqual({ atMs: T0 + 30 * MIN, kind: 'window' });
@@ -643,7 +643,7 @@ describe('automatic close is a rule of the channel (R-001-8)', () => {
   });
 });
 
-describe('closing and reopening (§4, 001 §1.11)', () => {
+describe('closing and reopening (R-001-8, 001 §1.11)', () => {
   const SOLVED = at('2025-03-14 10:00');
   const AUTO_CLOSE = at('2025-04-14 10:00');
   const FINAL_CLOSE = at('2025-05-14 10:00');
@@ -763,7 +763,7 @@ describe('closing and reopening (§4, 001 §1.11)', () => {
   });
 });
 
-describe('satisfaction call-backs (003 §4: a spot check)', () => {
+describe('satisfaction call-backs (003 §4, M003-8: a spot check)', () => {
   test('004 surveys after every resolution; other presets spot-check at the documented rate, and the draw is recorded (M003-8)', () => {
     const surveyed = openCase('004', 'standard');
     surveyed.act(solve(), T0 + HOUR);

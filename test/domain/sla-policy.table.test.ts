@@ -1,6 +1,7 @@
 /**
- * The six SLA presets against domain.md §2 (windows, durations, calendars, clock start, tiers from
- * §3) and the due instants a concrete report implies.
+ * The six SLA presets against docs/rules.md (windows and durations: R-000-1, M000-1, R-001-6, R-002-1,
+ * R-002-4, R-004-1; calendars and clock start: C2, D-2–D-4; tiers: C11) and the due instants a
+ * concrete report implies.
  */
 import type { CalendarSpec, TimeRange } from '../../domain/calendar';
 import { parseSlaPolicy, slaPolicySchema } from '../../domain/policy-schema';
@@ -18,7 +19,7 @@ interface ExpectedWindow {
   metBy: 'response' | 'solution' | 'arrival' | 'remote-start';
 }
 
-/** domain.md §2, level by level, most severe first. */
+/** The presets' windows as docs/rules.md states them, level by level, most severe first (C1). */
 const EXPECTED: Record<PresetId, { levels: [string, ExpectedWindow[]][]; tiers: number }> = {
   // 000: response 30 min / 1 h / 1 h; diagnosis 4 h / 8 h / 24 h; design default 24×7.
   '000': {
@@ -84,7 +85,7 @@ const ALL_DAY: TimeRange[] = [['00:00', '24:00']];
 const MON_FRI = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 const WEEKEND = ['sat', 'sun'] as const;
 
-/** What each named calendar means (domain.md §7): which days, which hours. */
+/** What each named calendar means (C2, D-20): which days, which hours. */
 const CALENDAR_HOURS: Record<string, { days: readonly string[]; ranges: TimeRange[] }> = {
   '24x7': { days: [...MON_FRI, ...WEEKEND], ranges: ALL_DAY },
   '5x24': { days: MON_FRI, ranges: ALL_DAY },
@@ -104,12 +105,12 @@ describe.each(PRESET_IDS.map((id) => [id]))('preset %s', (id) => {
   const policy = presetPolicy(id);
   const expected = EXPECTED[id];
 
-  test('has the levels of domain.md §2, most severe first', () => {
+  test('has the levels of its rules, most severe first (C1)', () => {
     expect(policy.id).toBe(id);
     expect(policy.levels.map((level) => level.id)).toEqual(expected.levels.map(([level]) => level));
   });
 
-  test.each(expected.levels)('level %s has the windows, durations and calendars of domain.md §2', (levelId, windows) => {
+  test.each(expected.levels)('level %s has the windows, durations and calendars of docs/rules.md', (levelId, windows) => {
     const level = policy.levels.find((candidate) => candidate.id === levelId)!;
     expect(level.windows.map(({ name, maxMinutes, minMinutes, calendar, metBy }) => ({ name, maxMinutes, minMinutes, calendar, metBy }))).toEqual(
       windows.map((window) => ({ minMinutes: undefined, ...window })),
@@ -117,7 +118,7 @@ describe.each(PRESET_IDS.map((id) => [id]))('preset %s', (id) => {
     for (const window of windows) expectCalendar(policy.calendars[window.calendar], window.calendar, 'Asia/Shanghai');
   });
 
-  test('has the escalation tiers of domain.md §3 and the default reclassification rule', () => {
+  test('has the escalation tiers of C11 and the default reclassification rule (D-6)', () => {
     expect(policy.escalationTiers).toHaveLength(expected.tiers);
     expect(policy.reclassification).toBe('default');
   });
@@ -216,7 +217,7 @@ describe('due instants in Europe/Berlin across daylight saving time', () => {
 });
 
 describe('a contract’s own policy is validated by slaPolicySchema (domain/policy-schema.ts)', () => {
-  // domain.md §2: "a list of windows per level … so all six fit one shape and a contract can define its own".
+  // D-1: "a policy is a list of windows per level …, so a contract can define its own"; all six fit one shape.
   test.each(PRESET_IDS.map((id) => [id]))('preset %s fits the shape a contract may carry, unchanged', (id) => {
     const preset = presetPolicy(id);
     expect(slaPolicySchema.parse(preset)).toEqual(preset);

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { CURRENT_RULES } from '../../domain/case/clock';
 import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
 import type { ActionResult } from '../../workflows/case-runtime';
 import { caseStateQuery } from '../../workflows/messages';
@@ -27,6 +28,7 @@ export function hotlineIntake(overrides: Partial<HotlineIntake> & { preset?: Pre
     openedBy: 'agent-li',
     // The customer community: the channel whose cases close by themselves (R-001-8).
     channel: 'community',
+    rules: CURRENT_RULES,
     ...rest,
   };
 }

@@ -117,7 +117,7 @@ test('a pause while waiting on the customer stops the clock; resume continues wi
   expect(resumed.pauses).toHaveLength(1);
 });
 
-test('002 software: an upgrade restarts the open windows at the moment of reclassification (M002-8)', async () => {
+test('002 software: an upgrade restarts the open windows at the moment of reclassification (R-002-2)', async () => {
   const handle = await start(hotlineIntake({ preset: '002-software', severity: 'B' }));
   await env.sleep(40 * MINUTE);
   const state = await actAndRead(handle, hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: 'C' }] });

@@ -1,5 +1,5 @@
 /**
- * Satisfaction call-back (003 §4) as a child of the hotline case, on the Java time-skipping server.
+ * Satisfaction call-back (003 §4, R-003-5) as a child of the hotline case, on the Java time-skipping server.
  * One server per test: that server stops skipping time once a parent that started a child has
  * closed (sdk-java#1618), so tests sharing one would hang instead of failing.
  */
