@@ -12,7 +12,12 @@ import { type FailureKind, failureKind } from '../domain/failures';
 import { UnknownRegionError } from './calendars/official-days';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }

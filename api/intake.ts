@@ -81,7 +81,7 @@ export async function assembleTerms(client: Client, request: TermsRequest): Prom
   }
   const timeZone = contract?.terms.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
   // 2. The policy, and the level the case starts at.
-  const policy = contract ? contractPolicy(contract.terms) : request.policy ?? presetPolicy(request.preset ?? DEFAULT_PRESET, timeZone);
+  const policy = contract ? contractPolicy(contract.terms) : (request.policy ?? presetPolicy(request.preset ?? DEFAULT_PRESET, timeZone));
   if (!findLevel(policy, request.severity)) {
     throw invalid(['severity'], `Policy ${policy.id} has no severity "${request.severity}"; use one of ${policy.levels.map((level) => level.id).join(', ')}`);
   }

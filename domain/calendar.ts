@@ -57,7 +57,6 @@ function toMinuteRanges(ranges: TimeRange[] | undefined, where: string): MinuteR
   return parsed;
 }
 
-
 /** A calendar ready for computation; build one per workflow run from its spec snapshot. */
 export class BusinessCalendar {
   private readonly weekly: MinuteRange[][];
@@ -71,9 +70,7 @@ export class BusinessCalendar {
     this.weekly = WEEKDAYS.map((day) => toMinuteRanges(spec.weekly[day], `weekly.${day}`));
     this.holidays = new Set(spec.holidays ?? []);
     this.extraWorkingDays = new Set(spec.extraWorkingDays ?? []);
-    this.extraDayHours = spec.extraWorkingDayHours
-      ? toMinuteRanges(spec.extraWorkingDayHours, 'extraWorkingDayHours')
-      : this.weekly[1];
+    this.extraDayHours = spec.extraWorkingDayHours ? toMinuteRanges(spec.extraWorkingDayHours, 'extraWorkingDayHours') : this.weekly[1];
     const hasWeeklyTime = this.weekly.some((ranges) => ranges.length > 0);
     const hasExtraTime = this.extraWorkingDays.size > 0 && this.extraDayHours.length > 0;
     if (!hasWeeklyTime && !hasExtraTime) throw new CalendarError('The calendar has no working time at all');

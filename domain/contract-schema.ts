@@ -41,7 +41,15 @@ export const calendarDataSchema = z.object({
 export const DEFAULT_WARNING_PERCENT = 80;
 export const noticesOutsideWorkingTimeSchema = z.enum(['at-once', 'next-working-instant']);
 export const preBreachWarningSchema = z
-  .object({ atPercent: z.number().int().min(1).max(99).optional(), minutesBefore: z.number().int().positive().max(366 * 24 * 60).optional() })
+  .object({
+    atPercent: z.number().int().min(1).max(99).optional(),
+    minutesBefore: z
+      .number()
+      .int()
+      .positive()
+      .max(366 * 24 * 60)
+      .optional(),
+  })
   .strict();
 
 /**

@@ -95,14 +95,20 @@ function routeRequirement(request: EntitlementRequest, rule: RequirementRule, pe
       ? { decision: 'paid-work', reason: `Started as paid custom development: ${why}` }
       : { decision: 'refused', reason: `Not covered: ${why}. Ask for paid work (custom development) to proceed.` };
   if (rule === 'small-changes') {
-    if (period) return { decision: 'covered', route: 'small-change', period, reason: 'A small change: included if it takes at most 1 person-day, up to 30 working days a year under the contract (004)' };
+    if (period)
+      return { decision: 'covered', route: 'small-change', period, reason: 'A small change: included if it takes at most 1 person-day, up to 30 working days a year under the contract (004)' };
     return outsidePeriods(request, 'a small change is included only inside a service period; ');
   }
   if (rule === 'first-year-changes') {
-    const installed = request.servicePeriods.filter((candidate) => candidate.kind === 'free').map((candidate) => candidate.start).sort()[0];
+    const installed = request.servicePeriods
+      .filter((candidate) => candidate.kind === 'free')
+      .map((candidate) => candidate.start)
+      .sort()[0];
     if (installed !== undefined && request.reportedOn >= installed && request.reportedOn < addMonthsToDate(installed, CHANGE_REQUEST_MONTHS)) {
       return {
-        decision: 'covered', route: 'change-request', ...(period && { period }),
+        decision: 'covered',
+        route: 'change-request',
+        ...(period && { period }),
         reason: `A change request within the existing functions in the first year after installation (${installed}): a solution and a fix date within 2 days (000)`,
       };
     }
@@ -121,7 +127,10 @@ function addMonthsToDate(date: string, months: number): string {
 }
 
 function earliestStartAfter(request: EntitlementRequest): string {
-  const starts = request.servicePeriods.map((period) => period.start).filter((start) => start > request.reportedOn).sort();
+  const starts = request.servicePeriods
+    .map((period) => period.start)
+    .filter((start) => start > request.reportedOn)
+    .sort();
   return starts[0] ?? 'none';
 }
 

@@ -6,9 +6,7 @@
  */
 import { type CaseCore, type CoreIntake, applyCaseTime, nextCaseDeadline, openCore } from './case/core';
 import { type ContractReference, applyContractPolicy, endPause, meetEvent, pauseClock, reclassify } from './case/clock';
-import {
-  type CaseStage, type Channel, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy,
-} from './case/closing';
+import { type CaseStage, type Channel, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy } from './case/closing';
 import { escalate, lastTier } from './case/escalation';
 import { type Customer, recordEntry } from './case/record';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
@@ -128,8 +126,7 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
   // An action handled in the same moment a closing deadline fires is judged by the status due by now.
   const stage = nowMs === undefined ? state.stage : stageDueBy(state, nowMs);
   const status = stage === state.stage ? state.status : statusOf(stage, 'in-progress');
-  const wrongState = (allowed: HotlineStatus[]): Refusal | null =>
-    allowed.includes(status) ? null : { type: 'InvalidState', message: `Cannot ${action.type} a case that is ${status}` };
+  const wrongState = (allowed: HotlineStatus[]): Refusal | null => (allowed.includes(status) ? null : { type: 'InvalidState', message: `Cannot ${action.type} a case that is ${status}` });
   switch (action.type) {
     case 'respond':
       return wrongState(['open']);
@@ -154,7 +151,10 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
     case 'apply-contract': {
       const severity = action.severity ?? state.severity;
       if (!findLevel(action.policy, severity)) {
-        return { type: 'UnknownSeverity', message: `Policy ${action.policy.id} has no severity "${severity}"; map the case's level with "severity": one of ${action.policy.levels.map((level) => level.id).join(', ')}` };
+        return {
+          type: 'UnknownSeverity',
+          message: `Policy ${action.policy.id} has no severity "${severity}"; map the case's level with "severity": one of ${action.policy.levels.map((level) => level.id).join(', ')}`,
+        };
       }
       if (state.contract && state.contract.id === action.contract.id && state.contract.version >= action.contract.version) {
         return { type: 'InvalidState', message: `Contract ${action.contract.id} version ${state.contract.version} is already applied` };
@@ -165,10 +165,12 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
       if (state.tier >= lastTier(state)) return { type: 'InvalidState', message: `The case is already at the last tier: ${state.policy.escalationTiers[state.tier - 1] ?? state.tier}` };
       return wrongState(['open', 'in-progress']);
     case 'transfer':
-      return wrongState(['open', 'in-progress']) ?? {
-        type: 'TransferUnavailable',
-        message: `Transfer to ${action.to} is not available yet: the ${action.to} product is not in service. Keep the case on the hotline.`,
-      };
+      return (
+        wrongState(['open', 'in-progress']) ?? {
+          type: 'TransferUnavailable',
+          message: `Transfer to ${action.to} is not available yet: the ${action.to} product is not in service. Keep the case on the hotline.`,
+        }
+      );
   }
 }
 
@@ -224,7 +226,10 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       const from = { policy: state.policy.id, severity: state.severity };
       const toLevel = action.severity ?? state.severity;
       applyContractPolicy(state, action.contract, action.policy, toLevel, nowMs, calendars);
-      audit('contract-applied', `Contract ${action.contract.id} version ${action.contract.version}: policy ${from.policy} → ${action.policy.id}, severity ${from.severity} → ${toLevel}; working time already used is kept`);
+      audit(
+        'contract-applied',
+        `Contract ${action.contract.id} version ${action.contract.version}: policy ${from.policy} → ${action.policy.id}, severity ${from.severity} → ${toLevel}; working time already used is kept`,
+      );
       return;
     }
     case 'escalate':

@@ -40,7 +40,11 @@ const windowSpecSchema = z
     name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
     label: z.string().trim().min(1).max(80),
     minMinutes: z.number().int().positive().optional(),
-    maxMinutes: z.number().int().positive().max(366 * 24 * 60),
+    maxMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(366 * 24 * 60),
     calendar: z.string().min(1),
     metBy: z.enum(MEETING_EVENTS),
     alsoMetBy: z.array(z.enum(MEETING_EVENTS)).max(MEETING_EVENTS.length).optional(),
@@ -60,13 +64,19 @@ export const slaPolicySchema = z
       .min(1)
       .max(10),
     calendars: z.record(z.string().min(1).max(40), calendarSpecSchema),
-    clockStart: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('reported') }),
-      z.object({ kind: z.literal('next-working-instant'), calendar: z.string().min(1) }),
-    ]),
+    clockStart: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reported') }), z.object({ kind: z.literal('next-working-instant'), calendar: z.string().min(1) })]),
     escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
     entryTier: z.number().int().min(1).max(5).optional(),
-    minutesAtTier: z.array(z.number().int().positive().max(366 * 24 * 60)).max(4).optional(),
+    minutesAtTier: z
+      .array(
+        z
+          .number()
+          .int()
+          .positive()
+          .max(366 * 24 * 60),
+      )
+      .max(4)
+      .optional(),
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
     upgradeRestartsClock: z.boolean().optional(),
     defectsAlwaysCovered: z.boolean().optional(),

@@ -97,9 +97,23 @@ export function standardCalendars(timeZone = DEFAULT_TIME_ZONE): Record<string, 
   return {
     '24x7': everyDay(ALL_DAYS, [['00:00', '24:00']], timeZone),
     '5x24': everyDay(WORK_DAYS, [['00:00', '24:00']], timeZone),
-    '5x8': everyDay(WORK_DAYS, [['09:00', '12:00'], ['13:00', '18:00']], timeZone),
+    '5x8': everyDay(
+      WORK_DAYS,
+      [
+        ['09:00', '12:00'],
+        ['13:00', '18:00'],
+      ],
+      timeZone,
+    ),
     // 001 has three calendars: hotline 9–12 + 13–18, response clock 8:30–17:30, on-site 9–18.
-    '001-hotline': everyDay(WORK_DAYS, [['09:00', '12:00'], ['13:00', '18:00']], timeZone),
+    '001-hotline': everyDay(
+      WORK_DAYS,
+      [
+        ['09:00', '12:00'],
+        ['13:00', '18:00'],
+      ],
+      timeZone,
+    ),
     '001-response': everyDay(WORK_DAYS, [['08:30', '17:30']], timeZone),
     '001-onsite': everyDay(WORK_DAYS, [['09:00', '18:00']], timeZone),
   };
@@ -119,8 +133,11 @@ function pick(calendars: Record<string, CalendarSpec>, ...names: string[]): Reco
 export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPolicy {
   const calendars = standardCalendars(timeZone);
   const base = {
-    reclassification: 'default' as const, clockStart: { kind: 'reported' } as ClockStart, defectsAlwaysCovered: false,
-    defects: 'in-period' as DefectRule, requirements: 'paid' as RequirementRule,
+    reclassification: 'default' as const,
+    clockStart: { kind: 'reported' } as ClockStart,
+    defectsAlwaysCovered: false,
+    defects: 'in-period' as DefectRule,
+    requirements: 'paid' as RequirementRule,
   };
   const crm = { defects: 'support-unlimited' as const, requirements: 'first-year-changes' as const };
   switch (id) {
@@ -131,7 +148,10 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         windows: [window('response', 'Response', response, '24x7', 'response'), window('diagnosis', 'Diagnosis', diagnosis, '24x7', 'solution')],
       });
       return {
-        ...base, ...crm, id, name: '000 CRM vendor: fault levels (24×7)',
+        ...base,
+        ...crm,
+        id,
+        name: '000 CRM vendor: fault levels (24×7)',
         levels: [level('1', 30, 4 * H), level('2', 1 * H, 8 * H), level('3', 1 * H, 24 * H)],
         calendars: pick(calendars, '24x7'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
@@ -140,7 +160,10 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '000-application':
       return {
-        ...base, ...crm, id, name: '000 CRM vendor: application scale',
+        ...base,
+        ...crm,
+        id,
+        name: '000 CRM vendor: application scale',
         levels: [
           { id: 'critical', label: 'Critical application', windows: [window('response', 'Response', 1 * H, '24x7', 'response')] },
           // "1 working day" = one 8-hour day of the 5×8 calendar.
@@ -152,11 +175,14 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '001': {
       const level = (levelId: string, label: string, maxHours: number, minHours?: number): LevelSpec => ({
-        id: levelId, label,
+        id: levelId,
+        label,
         windows: [window('response', 'Response', maxHours * H, '001-response', 'response', minHours === undefined ? undefined : minHours * H)],
       });
       return {
-        ...base, id, name: '001 OA vendor: response in working hours (8:30–17:30)',
+        ...base,
+        id,
+        name: '001 OA vendor: response in working hours (8:30–17:30)',
         levels: [
           level('L1', 'System down', 1),
           level('L2', 'Core function damaged', 8),
@@ -170,14 +196,23 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
     }
     case '002-software':
       return {
-        ...base, defectsAlwaysCovered: true, defects: 'free-for-life', upgradeRestartsClock: true, id, name: '002 integrator: software (C worst)',
+        ...base,
+        defectsAlwaysCovered: true,
+        defects: 'free-for-life',
+        upgradeRestartsClock: true,
+        id,
+        name: '002 integrator: software (C worst)',
         // Clocks start at the first working time after the request, then count elapsed hours.
         clockStart: { kind: 'next-working-instant', calendar: '5x8' },
         levels: [
           // Each 002 software level makes one commitment: a move between levels carries it (D-7).
           // "Remote work starts within 12 h or someone is on site within 24 h" (R-002-1): one window, met by
           // whichever comes first, or by a solution; a response alone does not meet it.
-          { id: 'C', label: 'System-level problem', windows: [{ ...window('remote-start', 'Remote work started or on site', 12 * H, '24x7', 'remote-start'), alsoMetBy: ['arrival', 'solution'], role: 'resolution' }] },
+          {
+            id: 'C',
+            label: 'System-level problem',
+            windows: [{ ...window('remote-start', 'Remote work started or on site', 12 * H, '24x7', 'remote-start'), alsoMetBy: ['arrival', 'solution'], role: 'resolution' }],
+          },
           { id: 'B', label: 'Complex operational problem', windows: [window('resolution', 'Solved remotely', 24 * H, '24x7', 'solution')] },
           { id: 'A', label: 'Operational problem', windows: [window('resolution', 'Solved remotely', 12 * H, '24x7', 'solution')] },
         ],
@@ -186,7 +221,12 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '002-hardware':
       return {
-        ...base, defectsAlwaysCovered: true, defects: 'free-for-life', upgradeRestartsClock: true, id, name: '002 integrator: hardware (A worst)',
+        ...base,
+        defectsAlwaysCovered: true,
+        defects: 'free-for-life',
+        upgradeRestartsClock: true,
+        id,
+        name: '002 integrator: hardware (A worst)',
         levels: [
           // Reply in the level's coverage; arrival (when a visit is decided) in elapsed hours from the request (R-002-4).
           { id: 'A', label: 'Severe', windows: [window('arrival', 'On site', 1 * H, '24x7', 'arrival')] },
@@ -199,7 +239,10 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
       };
     case '004':
       return {
-        ...base, requirements: 'small-changes', id, name: '004 outsourcing: 7×24',
+        ...base,
+        requirements: 'small-changes',
+        id,
+        name: '004 outsourcing: 7×24',
         levels: [
           { id: 'standard', label: 'Standard', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 2 * H, '24x7', 'solution')] },
           { id: 'complex', label: 'Complex', windows: [window('response', 'Response', 30, '24x7', 'response'), window('restore', 'Restore', 24 * H, '24x7', 'solution')] },

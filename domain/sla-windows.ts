@@ -247,10 +247,12 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
     armed.push(fresh);
   }
   // Live windows the new level does not have are no longer owed.
-  windows.filter((window) => isLive(window) && !level.windows.some((spec) => continues(window, spec))).forEach((window) => {
-    stopClock(window, atMs, calendars);
-    window.superseded = true;
-  });
+  windows
+    .filter((window) => isLive(window) && !level.windows.some((spec) => continues(window, spec)))
+    .forEach((window) => {
+      stopClock(window, atMs, calendars);
+      window.superseded = true;
+    });
   windows.push(...armed);
   return armed;
 }

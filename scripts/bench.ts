@@ -36,9 +36,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { benchBreach, type BreachSizes } from './bench/breach';
 import { benchCalendar, type CalendarSizes } from './bench/calendar';
 import { benchMemory, type MemorySizes } from './bench/memory';
-import {
-  ROOT, installExitHooks, keepOnExit, removeOnExit, startApiProcess, startDevServer, startWorkerProcess, stopAll, stopChild, temporalCli,
-} from './bench/processes';
+import { ROOT, installExitHooks, keepOnExit, removeOnExit, startApiProcess, startDevServer, startWorkerProcess, stopAll, stopChild, temporalCli } from './bench/processes';
 import { benchReplay, type ReplaySizes } from './bench/replay';
 import { benchThroughput, type ThroughputSizes } from './bench/throughput';
 import { type Result, failed, log, round, table } from './bench/util';
@@ -73,7 +71,10 @@ const ROW_ORDER = ['1', '2', '2·ceiling', '2·life', '2·action', '3·done', '3
 
 /** webpack's module listing is noise; keep its warnings and errors (worker/build-bundle.ts). */
 const quietLogger = {
-  log() {}, trace() {}, debug() {}, info() {},
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
@@ -129,18 +130,22 @@ async function main(): Promise<number> {
     log(`worker pid ${worker.pid} and API ${api.baseUrl} (pid ${api.child.pid}) on task queue ${taskQueue}`);
 
     let emptyWorkflowIds: string[] = [];
-    await phase(results, [
-      { id: '2', target: 'hotline intake via API', limit: '≥ 0.8 × ceiling' },
-      { id: '3', target: 'history events of a full hotline lifecycle', limit: '≤ 80' },
-    ], async () => {
-      const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, runTag }, sizes.throughput, log);
-      emptyWorkflowIds = outcome.emptyWorkflowIds;
-      return outcome.results;
-    });
-    await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }],
-      async () => [await benchReplay(client, bundle, emptyWorkflowIds, sizes.replay, log)]);
-    await phase(results, [{ id: '1', target: 'breach recorded after due instant (p99)', limit: 'p99 ≤ 1000 ms' }],
-      async () => [await benchBreach(client, taskQueue, runTag, sizes.breach, log)]);
+    await phase(
+      results,
+      [
+        { id: '2', target: 'hotline intake via API', limit: '≥ 0.8 × ceiling' },
+        { id: '3', target: 'history events of a full hotline lifecycle', limit: '≤ 80' },
+      ],
+      async () => {
+        const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, runTag }, sizes.throughput, log);
+        emptyWorkflowIds = outcome.emptyWorkflowIds;
+        return outcome.results;
+      },
+    );
+    await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }], async () => [
+      await benchReplay(client, bundle, emptyWorkflowIds, sizes.replay, log),
+    ]);
+    await phase(results, [{ id: '1', target: 'breach recorded after due instant (p99)', limit: 'p99 ≤ 1000 ms' }], async () => [await benchBreach(client, taskQueue, runTag, sizes.breach, log)]);
     await stopChild(api.child);
     await stopChild(worker);
 
@@ -164,15 +169,22 @@ async function main(): Promise<number> {
   results.sort((a, b) => order(a.id) - order(b.id));
   const passed = results.every((result) => result.pass !== false);
   console.log(`\n${table(results)}\n`);
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({
-    mode: quick ? 'quick' : 'full',
-    startedAt: new Date(began).toISOString(),
-    durationSeconds: round((Date.now() - began) / 1000),
-    passed,
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model },
-    sizes,
-    results,
-  }, null, 2)}\n`);
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify(
+      {
+        mode: quick ? 'quick' : 'full',
+        startedAt: new Date(began).toISOString(),
+        durationSeconds: round((Date.now() - began) / 1000),
+        passed,
+        machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model },
+        sizes,
+        results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   log(`${passed ? 'all targets met' : 'TARGETS FAILED'} in ${round((Date.now() - began) / 60_000)} min; results in ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
   if (!passed) keepOnExit(dir);
   await stopAll();

@@ -48,7 +48,7 @@ async function officeHoursAfterTomorrow(env: TestWorkflowEnvironment): Promise<C
 
 const scenarios: Record<string, (run: Run) => Promise<void>> = {
   async confirmed({ env, start, save }) {
-    const intake = hotlineIntake({ preset: '000', severity: '2' });
+    const intake = hotlineIntake({ preset: '000', severity: '2', closing: { callBackSampleRate: 1 } });
     const handle = await start(intake);
     await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
     await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Rebuilt the report index' }] });
@@ -120,17 +120,21 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await save('hotline-finally-closed', handle);
   },
   async 'call-back-missed'({ env, start, save }) {
-    const intake = hotlineIntake();
+    const intake = hotlineIntake({ closing: { callBackSampleRate: 1 } });
     await start(intake);
-    const handle = await env.client.workflow.getHandle(`hotline-${intake.caseId}`);
+    const handle = env.client.workflow.getHandle(`hotline-${intake.caseId}`);
     await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
     await save('call-back-missed', env.client.workflow.getHandle(callBackWorkflowId(intake.caseId, 1)));
   },
   async 'notices-held'({ env, start, save }) {
-    const handle = await start(hotlineIntake({
-      preset: '000', severity: '1', ...silent,
-      notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'next-working-instant', officeHours: await officeHoursAfterTomorrow(env) },
-    }));
+    const handle = await start(
+      hotlineIntake({
+        preset: '000',
+        severity: '1',
+        ...silent,
+        notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'next-working-instant', officeHours: await officeHoursAfterTomorrow(env) },
+      }),
+    );
     await env.sleep('31 minutes');
     await env.sleep('3 days');
     await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
@@ -165,10 +169,12 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await save('official-days', handle, { running: true });
   },
   async 'not-entitled'({ start, save }) {
-    const handle = await start(hotlineIntake({
-      problem: { description: 'How do I export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
-      servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }],
-    }));
+    const handle = await start(
+      hotlineIntake({
+        problem: { description: 'How do I export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
+        servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }],
+      }),
+    );
     await save('hotline-not-entitled', handle);
   },
 };

@@ -6,7 +6,10 @@ import { WORKFLOWS_PATH } from './worker';
 
 /** webpack's module listing is noise at start-up; keep its warnings and errors. */
 const quietLogger = {
-  log() {}, trace() {}, debug() {}, info() {},
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };

@@ -53,11 +53,13 @@ export function showCurrentDetails(state: CaseCore, status: string): void {
     '',
     '| window | level | due | state |',
     '|---|---|---|---|',
-    ...state.windows.filter((window) => !window.superseded).map((window) => {
-      const due = window.dueMs ?? window.breachedDueMs;
-      const shown = window.metMs !== null ? `met ${formatInstant(window.metMs, zone)}` : windowStatus(window);
-      return `| ${window.label} | ${window.level} | ${due === null ? '—' : formatInstant(due, zone)} | ${shown} |`;
-    }),
+    ...state.windows
+      .filter((window) => !window.superseded)
+      .map((window) => {
+        const due = window.dueMs ?? window.breachedDueMs;
+        const shown = window.metMs !== null ? `met ${formatInstant(window.metMs, zone)}` : windowStatus(window);
+        return `| ${window.label} | ${window.level} | ${due === null ? '—' : formatInstant(due, zone)} | ${shown} |`;
+      }),
   ];
   if (state.breaches.length > 0) lines.push('', `Breaches: ${state.breaches.map((breach) => `${breach.window} (due ${formatInstant(breach.dueMs, zone)})`).join(', ')}`);
   setCurrentDetails(lines.join('\n'));

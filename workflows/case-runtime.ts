@@ -5,9 +5,7 @@
  * grows. Also the one way to send queued e-mail and the one way to take actions as signals and
  * updates.
  */
-import {
-  ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
@@ -77,11 +75,7 @@ export interface OutboxOwner {
  * together: several notices falling due at once cost one workflow task, not one each. Only a
  * permanent rejection ends the retries; it is reported, and the workflow goes on.
  */
-export async function sendOutbox(
-  owner: OutboxOwner,
-  report: { sent(email: Email): void; rejected(email: Email, reason: string): void },
-  final = false,
-): Promise<void> {
+export async function sendOutbox(owner: OutboxOwner, report: { sent(email: Email): void; rejected(email: Email, reason: string): void }, final = false): Promise<void> {
   const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
   for (let ready = owner.outbox.filter(isReady); ready.length > 0; ready = owner.outbox.filter(isReady)) {
     const outcomes = await Promise.allSettled(ready.map((email) => sendEmail(email)));
@@ -97,10 +91,14 @@ export async function sendOutbox(
 
 /** A case's effects: its e-mails (recorded as sent or refused) and the call-backs its solutions drew. */
 export async function carryOutCaseEffects(state: CaseCore, final: boolean): Promise<void> {
-  await sendOutbox(state, {
-    sent: (email) => recordEntry(state, Date.now(), 'email-sent', SYSTEM, `${email.subject} → ${email.to}`),
-    rejected: (email, reason) => recordEntry(state, Date.now(), 'email-rejected', SYSTEM, `${email.subject} → ${email.to}: ${reason}`),
-  }, final);
+  await sendOutbox(
+    state,
+    {
+      sent: (email) => recordEntry(state, Date.now(), 'email-sent', SYSTEM, `${email.subject} → ${email.to}`),
+      rejected: (email, reason) => recordEntry(state, Date.now(), 'email-rejected', SYSTEM, `${email.subject} → ${email.to}: ${reason}`),
+    },
+    final,
+  );
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];
     const workflowId = callBackWorkflowId(state.caseId, solutionNumber);
@@ -108,15 +106,17 @@ export async function carryOutCaseEffects(state: CaseCore, final: boolean): Prom
       workflowId,
       // The call-back outlives a case the customer confirms at once.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{
-        caseId: state.caseId,
-        customerId: state.customer.id,
-        timeZone: state.timeZone,
-        solutionNumber,
-        solvedAtMs: state.solution?.atMs ?? Date.now(),
-        withinHours: state.closing.callBackWithinHours,
-        engineer: state.solution?.by ?? SYSTEM,
-      }],
+      args: [
+        {
+          caseId: state.caseId,
+          customerId: state.customer.id,
+          timeZone: state.timeZone,
+          solutionNumber,
+          solvedAtMs: state.solution?.atMs ?? Date.now(),
+          withinHours: state.closing.callBackWithinHours,
+          engineer: state.solution?.by ?? SYSTEM,
+        },
+      ],
     });
     state.callBacksDue.shift();
     recordEntry(state, Date.now(), 'call-back-scheduled', SYSTEM, workflowId);
@@ -155,23 +155,28 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       return parsed.action;
     };
     const update = handlers.updates[type] as UpdateDefinition<ActionResult, [unknown]>;
-    setHandler(update, (payload) => {
-      handlers.apply(checked(payload), Date.now());
-      return handlers.result();
-    }, {
-      validator: (payload) => {
-        const refusal = handlers.refusalOf(checked(payload), Date.now());
-        if (refusal) throw businessFailure(refusal.type, refusal.message);
+    setHandler(
+      update,
+      (payload) => {
+        handlers.apply(checked(payload), Date.now());
+        return handlers.result();
       },
-    });
+      {
+        validator: (payload) => {
+          const refusal = handlers.refusalOf(checked(payload), Date.now());
+          if (refusal) throw businessFailure(refusal.type, refusal.message);
+        },
+      },
+    );
     setHandler(handlers.signals[type] as SignalDefinition<[unknown]>, (payload) => {
       // A signal is not validated on the way in (e.g. sent from the Web UI): a malformed one must
       // be recorded, not fail every replay of the task that delivers it.
       const by = typeof (payload as { by?: unknown })?.by === 'string' ? (payload as { by: string }).by : 'unknown';
       const parsed = handlers.parse(type, payload);
-      const refusal = 'error' in parsed
-        ? { type: 'MalformedSignal' as const, message: `malformed payload: ${parsed.error}` }
-        : handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now());
+      const refusal =
+        'error' in parsed
+          ? { type: 'MalformedSignal' as const, message: `malformed payload: ${parsed.error}` }
+          : (handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now()));
       if (refusal || 'error' in parsed) {
         handlers.ignored(by, type, refusal!.message, Date.now());
         return;
@@ -199,19 +204,22 @@ export interface CaseBeside {
 export async function runBeside<T>(state: CaseCore, changes: Changes, beside: CaseBeside, steps: () => Promise<T>): Promise<T> {
   let stepsDone = false;
   const attributes = new SearchAttributeSync();
-  const loop = runLoop({
-    finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
-    carryOutEffects: (final) => carryOutCaseEffects(state, final),
-    present: () => {
-      attributes.sync(state, beside.status());
-      showCurrentDetails(state, beside.status());
+  const loop = runLoop(
+    {
+      finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
+      carryOutEffects: (final) => carryOutCaseEffects(state, final),
+      present: () => {
+        attributes.sync(state, beside.status());
+        showCurrentDetails(state, beside.status());
+      },
+      nextDeadline: () => {
+        const deadline = nextCaseDeadline(state, beside.calendars());
+        return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
+      },
+      applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
     },
-    nextDeadline: () => {
-      const deadline = nextCaseDeadline(state, beside.calendars());
-      return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
-    },
-    applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
-  }, changes);
+    changes,
+  );
   try {
     return await steps();
   } finally {

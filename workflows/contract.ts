@@ -4,9 +4,7 @@
  * Cases never read it while running: they take a snapshot at intake.
  */
 import { ApplicationFailure, continueAsNew, defineQuery, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import {
-  type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders,
-} from '../domain/contract';
+import { type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders } from '../domain/contract';
 import { type AmendmentRequest, amendmentSchema, contractTermsObject } from '../domain/contract-schema';
 import { CONTRACT } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
@@ -62,30 +60,32 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
     { key: CONTRACT_ID, value: state.contractId },
   ]);
 
-  await runLoop({
-    // A contract runs for as long as its customer exists: reminders for every period it gains.
-    finished: () => false,
-    carryOutEffects: () => sendOutbox(state, {
-      sent: () => undefined,
-      // A mailbox that no longer exists must not end the contract: record it and go on.
-      rejected: (email, reason) => {
-        state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason }];
+  await runLoop(
+    {
+      // A contract runs for as long as its customer exists: reminders for every period it gains.
+      finished: () => false,
+      carryOutEffects: () =>
+        sendOutbox(state, {
+          sent: () => undefined,
+          // A mailbox that no longer exists must not end the contract: record it and go on.
+          rejected: (email, reason) => {
+            state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason }];
+          },
+        }),
+      present: () => undefined,
+      continueAsNew: () => continueAsNew<typeof contractWorkflow>({ ...input, carried: state }),
+      nextDeadline: () => {
+        const reminderMs = nextReminderMs(state);
+        return reminderMs === null ? null : { atMs: reminderMs, summary: `Service-period reminder, due ${formatInstant(reminderMs, new ZoneOffsets(state.terms.timeZone))}` };
       },
-    }),
-    present: () => undefined,
-    continueAsNew: () => continueAsNew<typeof contractWorkflow>({ ...input, carried: state }),
-    nextDeadline: () => {
-      const reminderMs = nextReminderMs(state);
-      return reminderMs === null ? null : { atMs: reminderMs, summary: `Service-period reminder, due ${formatInstant(reminderMs, new ZoneOffsets(state.terms.timeZone))}` };
+      applyTime: (nowMs) => sendDueReminders(state, nowMs),
     },
-    applyTime: (nowMs) => sendDueReminders(state, nowMs),
-  }, changes);
+    changes,
+  );
 }
 
 function invalidAmendment(issues: { path: PropertyKey[]; message: string }[]): ApplicationFailure {
-  return businessFailure(
-    'InvalidAmendment',
-    issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '),
-    [issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))],
-  );
+  return businessFailure('InvalidAmendment', issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '), [
+    issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+  ]);
 }

@@ -32,8 +32,8 @@ export interface HotlineResult {
 export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<HotlineResult> {
   const state = input.carried
     ? upgradeCarriedCase(input.carried)
-    // The intake says which rules the case runs under; intakes recorded before it said so are rules 1.
-    : openCase({ ...input.intake, rules: input.intake.rules ?? 1 }, new PolicyCalendars(input.intake.policy));
+    : // The intake says which rules the case runs under; intakes recorded before it said so are rules 1.
+      openCase({ ...input.intake, rules: input.intake.rules ?? 1 }, new PolicyCalendars(input.intake.policy));
   // The calendars follow the case's policy, which an applied contract amendment replaces.
   let calendars = new PolicyCalendars(state.policy);
   const currentCalendars = () => {
@@ -50,8 +50,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     updates: hotlineUpdates,
     parse: parseAction,
     refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
-    signalRefusal: (type) =>
-      type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null,
+    signalRefusal: (type) => (type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null),
     apply: (action, nowMs) => {
       // Time first: the validator judged the action by the status due now (see refusalOf).
       applyTime(state, nowMs, currentCalendars());
@@ -73,20 +72,23 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
 
   const attributes = new SearchAttributeSync();
   const status = () => state.status;
-  await runLoop({
-    finished: () => state.status === 'closed',
-    carryOutEffects: (final) => carryOutCaseEffects(state, final),
-    present: () => {
-      attributes.sync(state, status());
-      showCurrentDetails(state, status());
+  await runLoop(
+    {
+      finished: () => state.status === 'closed',
+      carryOutEffects: (final) => carryOutCaseEffects(state, final),
+      present: () => {
+        attributes.sync(state, status());
+        showCurrentDetails(state, status());
+      },
+      continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
+      nextDeadline: () => {
+        const deadline = nextDeadline(state, currentCalendars());
+        return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
+      },
+      applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
     },
-    continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
-    nextDeadline: () => {
-      const deadline = nextDeadline(state, currentCalendars());
-      return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
-    },
-    applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
-  }, changes);
+    changes,
+  );
   return { caseId: state.caseId, status: state.status, closeReason: state.closeReason, breaches: state.breaches };
 }
 
@@ -98,5 +100,3 @@ function openCase(intake: HotlineIntake, calendars: PolicyCalendars): HotlineCas
     throw businessFailure('InvalidIntake', (error as Error).message);
   }
 }
-
-

@@ -80,8 +80,6 @@ export function checkDataSource(source: CalendarDataInput): void {
 export function materializePolicy(policy: SlaPolicy, source: CalendarDataInput, years: YearRange, operatorYears: readonly OperatorYear[] = []): SlaPolicy {
   checkDataSource(source);
   const days = officialDays(source.region ?? DEFAULT_REGION, years.from, years.to, operatorYears);
-  const calendars = Object.fromEntries(
-    Object.entries(policy.calendars).map(([name, spec]) => [name, materializeCalendar(spec, days, source, years)]),
-  );
+  const calendars = Object.fromEntries(Object.entries(policy.calendars).map(([name, spec]) => [name, materializeCalendar(spec, days, source, years)]));
   return { ...policy, calendars };
 }

@@ -45,9 +45,7 @@ export class UnknownRegionError extends Error {
   }
 }
 
-type RegionData =
-  | { kind: 'chinese-days' }
-  | { kind: 'date-holidays'; holidays: Holidays };
+type RegionData = { kind: 'chinese-days' } | { kind: 'date-holidays'; holidays: Holidays };
 
 interface YearDays {
   holidays: string[];

@@ -22,16 +22,14 @@ const MAX_YEARS_PER_READ = 50;
 export const regionParams = z.object({ region });
 
 /** `?year=2026`, or `?from=2026&to=2027`. */
-export const officialDaysQuery = z
-  .object({ year: year.optional(), from: year.optional(), to: year.optional() })
-  .transform((query, ctx) => {
-    if (query.year !== undefined && query.from === undefined && query.to === undefined) return { from: query.year, to: query.year };
-    if (query.year === undefined && query.from !== undefined && query.to !== undefined && query.to >= query.from && query.to - query.from < MAX_YEARS_PER_READ) {
-      return { from: query.from, to: query.to };
-    }
-    ctx.addIssue({ code: 'custom', path: ['year'], message: `Give year, or from and to (from ≤ to, at most ${MAX_YEARS_PER_READ} years)` });
-    return z.NEVER;
-  });
+export const officialDaysQuery = z.object({ year: year.optional(), from: year.optional(), to: year.optional() }).transform((query, ctx) => {
+  if (query.year !== undefined && query.from === undefined && query.to === undefined) return { from: query.year, to: query.year };
+  if (query.year === undefined && query.from !== undefined && query.to !== undefined && query.to >= query.from && query.to - query.from < MAX_YEARS_PER_READ) {
+    return { from: query.from, to: query.to };
+  }
+  ctx.addIssue({ code: 'custom', path: ['year'], message: `Give year, or from and to (from ≤ to, at most ${MAX_YEARS_PER_READ} years)` });
+  return z.NEVER;
+});
 
 export const addYearBody = z
   .object({
@@ -79,10 +77,7 @@ export type PresetCalendarRef = z.infer<typeof presetCalendar>;
 const contractCalendar = z.object({ contractId: identifier, calendar: z.string().min(1).max(40) });
 export type ContractCalendarRef = z.infer<typeof contractCalendar>;
 
-export type CalendarInput =
-  | { kind: 'spec'; spec: CalendarSpec }
-  | { kind: 'preset'; ref: PresetCalendarRef }
-  | { kind: 'contract'; ref: ContractCalendarRef };
+export type CalendarInput = { kind: 'spec'; spec: CalendarSpec } | { kind: 'preset'; ref: PresetCalendarRef } | { kind: 'contract'; ref: ContractCalendarRef };
 
 /** Any form; `contractId` or `preset` tells which, so a mistake is reported against the form the caller meant. */
 const calendarInput = z.unknown().transform((value, ctx): CalendarInput => {
@@ -97,12 +92,10 @@ const calendarInput = z.unknown().transform((value, ctx): CalendarInput => {
   return kind === 'preset' ? { kind, ref: result.data as PresetCalendarRef } : { kind, spec: result.data as CalendarSpec };
 });
 
-export const workingTimeBody = z
-  .object({ calendar: calendarInput, from: instant, to: instant })
-  .superRefine((body, ctx) => {
-    const span = Date.parse(body.to) - Date.parse(body.from);
-    if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
-    if (span > MAX_SPAN_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Ask for ten years at most' });
-  });
+export const workingTimeBody = z.object({ calendar: calendarInput, from: instant, to: instant }).superRefine((body, ctx) => {
+  const span = Date.parse(body.to) - Date.parse(body.from);
+  if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+  if (span > MAX_SPAN_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'Ask for ten years at most' });
+});
 
 export const nextWorkingInstantBody = z.object({ calendar: calendarInput, at: instant });

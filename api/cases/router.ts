@@ -35,7 +35,11 @@ async function sendAction<T extends HotlineActionType>(handle: HotlineHandle, ty
 async function buildIntake(client: Client, body: CreateCaseBody, caseId: string, openedBy: string): Promise<HotlineIntake> {
   const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
   const terms = await assembleTerms(client, {
-    ...body, product: 'hotline', reportedMs, problemType: body.problem.type, paidWorkRequested: body.paidWorkRequested,
+    ...body,
+    product: 'hotline',
+    reportedMs,
+    problemType: body.problem.type,
+    paidWorkRequested: body.paidWorkRequested,
   });
   if (terms.entitlement?.decision === 'refused') throw new HttpError(422, 'NotEntitled', terms.entitlement.reason);
   return {
@@ -84,7 +88,10 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     state ??= await handleOf(caseId).query(caseStateQuery);
-    res.status(created ? 201 : 200).location(`/cases/${encodeURIComponent(caseId)}`).json(view(state));
+    res
+      .status(created ? 201 : 200)
+      .location(`/cases/${encodeURIComponent(caseId)}`)
+      .json(view(state));
   });
 
   router.get('/:caseId', async (req, res) => {

@@ -1,7 +1,14 @@
 /** Request schemas of the hotline case routes: the only definition of each request. */
 import { z } from 'zod';
 import {
-  DEFAULT_WARNING_PERCENT, actor, calendarDataSchema, closingTermsSchema, identifier, noticesOutsideWorkingTimeSchema, preBreachWarningSchema, servicePeriodsSchema,
+  DEFAULT_WARNING_PERCENT,
+  actor,
+  calendarDataSchema,
+  closingTermsSchema,
+  identifier,
+  noticesOutsideWorkingTimeSchema,
+  preBreachWarningSchema,
+  servicePeriodsSchema,
 } from '../../domain/contract-schema';
 import { CHANNELS } from '../../domain/case/closing';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
@@ -9,14 +16,11 @@ import { PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
 import { DEFAULT_PRESET } from '../intake';
 import { timeZoneSchema } from '../../domain/policy-schema';
 
-
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
 
 /** When a report was received (D-17): never in the future. */
-export const reportedAtSchema = z.iso
-  .datetime({ offset: true })
-  .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future');
+export const reportedAtSchema = z.iso.datetime({ offset: true }).refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future');
 
 const customerSchema = z.object({
   id: identifier,
@@ -96,4 +100,7 @@ export const surveyBody = z.object({
 export const callBackParams = z.object({ caseId: identifier, solutionNumber: z.coerce.number().int().min(1).max(10_000) });
 
 /** Idempotency-Key header: becomes the update id, which Temporal deduplicates per run. */
-export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional();
+export const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+  .optional();

@@ -30,7 +30,6 @@ function requireKnownRegion(region: string, path: (string | number)[]): void {
   throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path, message }] });
 }
 
-
 export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Router {
   const router = Router();
 
@@ -50,7 +49,10 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     if (!created && JSON.stringify(state.terms) !== JSON.stringify(terms)) {
       throw new HttpError(409, 'ContractExists', `Contract ${contractId} exists with other terms; amend it instead`);
     }
-    res.status(created ? 201 : 200).location(`/contracts/${encodeURIComponent(contractId)}`).json(contractView(state));
+    res
+      .status(created ? 201 : 200)
+      .location(`/contracts/${encodeURIComponent(contractId)}`)
+      .json(contractView(state));
   });
 
   router.get('/:contractId', async (req, res) => {

@@ -41,8 +41,15 @@ export function previewWindows(policy: SlaPolicy, timeZone: string, severity: st
   const calendars = new PolicyCalendars(policy);
   const core = openCore(
     {
-      caseId: 'preview', product: 'hotline', customer: { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
-      timeZone, policy, severity, events: HOTLINE_EVENTS, reportedMs, openedBy: 'preview',
+      caseId: 'preview',
+      product: 'hotline',
+      customer: { id: 'preview', name: 'preview', email: 'preview@example.invalid' },
+      timeZone,
+      policy,
+      severity,
+      events: HOTLINE_EVENTS,
+      reportedMs,
+      openedBy: 'preview',
     },
     reportedMs,
     calendars,

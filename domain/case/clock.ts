@@ -10,8 +10,17 @@ import type { MeetingEvent, SlaPolicy } from '../sla-policy';
 import { findLevel } from '../sla-policy';
 import type { Breach, SlaWindow } from '../sla-windows';
 import {
-  PolicyCalendars, clockStartMs, meetWindows, nextDueMs, openWindows, pauseWindows, rearmWindows, reclassifyWindows,
-  recordBreaches, reopenMetWindows, resumeWindows,
+  PolicyCalendars,
+  clockStartMs,
+  meetWindows,
+  nextDueMs,
+  openWindows,
+  pauseWindows,
+  rearmWindows,
+  reclassifyWindows,
+  recordBreaches,
+  reopenMetWindows,
+  resumeWindows,
 } from '../sla-windows';
 import { type TierChange, type TierClock, applyTierTime, armTierClock, escalate, resumeTierClock, stopTierClock } from './escalation';
 import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
@@ -85,7 +94,7 @@ export function openClock(intake: ClockIntake, calendars: PolicyCalendars): Case
     pausedSinceMs: null,
     pauses: [],
     // 000: the vendor's support is the seed's tier 2; the customer's own operators are tier 1 (M000-5).
-    tier: rules >= 2 ? intake.policy.entryTier ?? 1 : 1,
+    tier: rules >= 2 ? (intake.policy.entryTier ?? 1) : 1,
     ...(rules >= 2 && { tierChanges: [] }),
     reportedMs: intake.reportedMs,
     clockStartMs: start,
@@ -148,10 +157,21 @@ export function endPause(clock: CaseClock, atMs: number, calendars: PolicyCalend
 export function reclassify(clock: CaseClock, toLevel: string, atMs: number, calendars: PolicyCalendars): void {
   // The `from-report` rule subtracts pauses: the one still running counts too (pause time is never lost, D-8).
   const pauses = clock.pausedSinceMs === null ? clock.pauses : [...clock.pauses, { fromMs: clock.pausedSinceMs, toMs: atMs }];
-  reclassifyWindows(clock.windows, {
-    policy: clock.policy, fromLevel: clock.severity, toLevel, atMs, clockStartMs: clock.clockStartMs,
-    pauses, paused: clock.paused, events: clock.events, byRole: (clock.rules ?? 1) >= 2,
-  }, calendars);
+  reclassifyWindows(
+    clock.windows,
+    {
+      policy: clock.policy,
+      fromLevel: clock.severity,
+      toLevel,
+      atMs,
+      clockStartMs: clock.clockStartMs,
+      pauses,
+      paused: clock.paused,
+      events: clock.events,
+      byRole: (clock.rules ?? 1) >= 2,
+    },
+    calendars,
+  );
   clock.severity = toLevel;
 }
 
@@ -164,12 +184,22 @@ export function applyContractPolicy(clock: CaseClock, contract: ContractReferenc
   pauseWindows(clock.windows, atMs, calendars);
   // Windows kept from the old policy (met ones, reopenable) still name its calendars.
   const policy: SlaPolicy = { ...newPolicy, calendars: { ...clock.policy.calendars, ...newPolicy.calendars } };
-  reclassifyWindows(clock.windows, {
-    policy: { ...policy, reclassification: 'carry-elapsed' }, fromLevel: clock.severity, toLevel, atMs,
-    clockStartMs: clock.clockStartMs, pauses: clock.pauses, paused: clock.paused,
-    // A case that owes nothing until it is reopened arms no window now.
-    events: clock.running ? clock.events : [], continueBy: 'event',
-  }, new PolicyCalendars(policy));
+  reclassifyWindows(
+    clock.windows,
+    {
+      policy: { ...policy, reclassification: 'carry-elapsed' },
+      fromLevel: clock.severity,
+      toLevel,
+      atMs,
+      clockStartMs: clock.clockStartMs,
+      pauses: clock.pauses,
+      paused: clock.paused,
+      // A case that owes nothing until it is reopened arms no window now.
+      events: clock.running ? clock.events : [],
+      continueBy: 'event',
+    },
+    new PolicyCalendars(policy),
+  );
   if (clock.running && !clock.paused) resumeWindows(clock.windows, atMs, new PolicyCalendars(policy));
   clock.policy = policy;
   clock.severity = toLevel;

@@ -52,7 +52,10 @@ export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCa
   const budgetMs = minutesAtTier(clock.policy, clock.tier) * 60_000;
   const running = clock.running && !clock.paused;
   clock.tierClock = {
-    tier: clock.tier, calendar, budgetMs, consumedMs: 0,
+    tier: clock.tier,
+    calendar,
+    budgetMs,
+    consumedMs: 0,
     runningSinceMs: running ? atMs : null,
     dueMs: running ? current(clock, calendars).get(calendar).addWorkingTime(atMs, budgetMs) : null,
   };
@@ -70,12 +73,16 @@ export function resumeTierClock(clock: CaseClock, atMs: number, calendars: Polic
   const tierClock = clock.tierClock;
   if (!tierClock || tierClock.runningSinceMs !== null) return;
   tierClock.runningSinceMs = atMs;
-  tierClock.dueMs = current(clock, calendars).get(tierClock.calendar).addWorkingTime(atMs, Math.max(0, tierClock.budgetMs - tierClock.consumedMs));
+  tierClock.dueMs = current(clock, calendars)
+    .get(tierClock.calendar)
+    .addWorkingTime(atMs, Math.max(0, tierClock.budgetMs - tierClock.consumedMs));
 }
 
 /** Moves the case up one tier (never past the last); records why and when it fell due. */
 export function escalate(
-  clock: ClockedCase, atMs: number, calendars: PolicyCalendars,
+  clock: ClockedCase,
+  atMs: number,
+  calendars: PolicyCalendars,
   change: { cause: TierChangeCause; dueMs: number; by?: string; reason?: string; /** Where the next tier's time starts (default: now). */ armFromMs?: number },
 ): boolean {
   const from = clock.tier;
@@ -83,9 +90,7 @@ export function escalate(
   if (clock.tier === from) return false;
   const by = change.by ?? SYSTEM;
   clock.tierChanges?.push({ from, to: clock.tier, atMs, cause: change.cause, dueMs: change.dueMs, by, ...(change.reason !== undefined && { reason: change.reason }) });
-  const why = change.cause === 'breach' ? 'a window was missed'
-    : change.cause === 'time-at-tier' ? `unsolved at tier ${from} past its time`
-    : change.reason ?? 'escalated';
+  const why = change.cause === 'breach' ? 'a window was missed' : change.cause === 'time-at-tier' ? `unsolved at tier ${from} past its time` : (change.reason ?? 'escalated');
   const details = `Tier ${from} → ${clock.tier}: ${clock.policy.escalationTiers[clock.tier - 1] ?? ''}`;
   // Cases opened before escalation had its own clock record only the tiers, as they did.
   recordEntry(clock, atMs, 'escalated', by, clock.tierChanges ? `${details} (${why}; due ${localInstant(clock, change.dueMs)})` : details);

@@ -33,7 +33,10 @@ export interface BreachSizes {
 
 const LIMIT_MS = 1_000;
 // Preset 000, level 1: the response window is 30 minutes of a 24×7 calendar.
-const RESPONSE_MS = presetPolicy('000').levels.find((level) => level.id === '1')!.windows.find((window) => window.name === 'response')!.maxMinutes * 60_000;
+const RESPONSE_MS =
+  presetPolicy('000')
+    .levels.find((level) => level.id === '1')!
+    .windows.find((window) => window.name === 'response')!.maxMinutes * 60_000;
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -56,7 +59,10 @@ function decompose(events: HistoryEvent[]): { armingMs: number; timerMs: number;
   if (started < 0) return null;
   const timer = events[started].timerStartedEventAttributes!;
   const fired = events.findIndex((event) => event.timerFiredEventAttributes?.timerId === timer.timerId);
-  const armingTask = events.slice(0, started).reverse().find((event) => event.workflowTaskStartedEventAttributes);
+  const armingTask = events
+    .slice(0, started)
+    .reverse()
+    .find((event) => event.workflowTaskStartedEventAttributes);
   const breachTask = events.slice(fired).find((event) => event.workflowTaskStartedEventAttributes);
   if (fired < 0 || !armingTask || !breachTask) return null;
   const armedMs = timeOf(events[started]);
@@ -80,14 +86,19 @@ export async function benchBreach(client: Client, taskQueue: string, runTag: str
   const lastDueMs = dueMs[dueMs.length - 1];
   const caseIds = dueMs.map((_, index) => `bench-breach-${runTag}-${index}`);
 
-  progress(`breach: taking in ${sizes.cases} cases (000 level 1: 30-min response window, 24×7), ${sizes.intakeConcurrency} at a time, due in ${Math.round(leadMs / 1000)}–${Math.round((lastDueMs - Date.now()) / 1000)} s`);
+  progress(
+    `breach: taking in ${sizes.cases} cases (000 level 1: 30-min response window, 24×7), ${sizes.intakeConcurrency} at a time, due in ${Math.round(leadMs / 1000)}–${Math.round((lastDueMs - Date.now()) / 1000)} s`,
+  );
   const intakeBegan = Date.now();
   const armedMs = await pool(sizes.cases, sizes.intakeConcurrency, async (index) => {
     // reportedAt in the past: the API refuses only future reports; the window runs from the report.
     const intake = hotlineIntake({ caseId: caseIds[index], preset: '000', severity: '1', reportedAt: new Date(dueMs[index] - RESPONSE_MS).toISOString() });
     await client.workflow.executeUpdateWithStart(intakeUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {
-        workflowId: caseWorkflowId('hotline', intake.caseId), taskQueue, args: [{ intake }], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId: caseWorkflowId('hotline', intake.caseId),
+        taskQueue,
+        args: [{ intake }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
     return Date.now();
@@ -116,17 +127,21 @@ export async function benchBreach(client: Client, taskQueue: string, runTag: str
   });
 
   const step = Math.max(1, Math.floor(sizes.cases / sizes.decomposed));
-  const parts = (await pool(Math.ceil(sizes.cases / step), sizes.queryConcurrency, async (sample) => {
-    const history = await client.workflow.getHandle(caseWorkflowId('hotline', caseIds[sample * step])).fetchHistory();
-    return decompose(history.events ?? []);
-  })).filter((part) => part !== null);
+  const parts = (
+    await pool(Math.ceil(sizes.cases / step), sizes.queryConcurrency, async (sample) => {
+      const history = await client.workflow.getHandle(caseWorkflowId('hotline', caseIds[sample * step])).fetchHistory();
+      return decompose(history.events ?? []);
+    })
+  ).filter((part) => part !== null);
   const decomposition = {
     cases: parts.length,
     armingTaskMs: summary(parts.map((part) => part.armingMs)),
     timerFiringMs: summary(parts.map((part) => part.timerMs)),
     breachTaskWaitMs: summary(parts.map((part) => part.taskMs)),
   };
-  progress(`  lateness parts (p99, ${parts.length} cases): arming task ${decomposition.armingTaskMs.p99} ms, timer ${decomposition.timerFiringMs.p99} ms, breach task wait ${decomposition.breachTaskWaitMs.p99} ms`);
+  progress(
+    `  lateness parts (p99, ${parts.length} cases): arming task ${decomposition.armingTaskMs.p99} ms, timer ${decomposition.timerFiringMs.p99} ms, breach task wait ${decomposition.breachTaskWaitMs.p99} ms`,
+  );
 
   const { p50, p99, max } = summary(lateness);
   return {
@@ -138,10 +153,17 @@ export async function benchBreach(client: Client, taskQueue: string, runTag: str
     value: p99,
     unit: 'ms',
     details: {
-      cases: sizes.cases, spreadMs: sizes.spreadMs, leadMs, intakeConcurrency: sizes.intakeConcurrency,
-      intakeSeconds: round((Math.max(...armedMs) - intakeBegan) / 1000), armedAfterDue, measured: lateness.length,
+      cases: sizes.cases,
+      spreadMs: sizes.spreadMs,
+      leadMs,
+      intakeConcurrency: sizes.intakeConcurrency,
+      intakeSeconds: round((Math.max(...armedMs) - intakeBegan) / 1000),
+      armedAfterDue,
+      measured: lateness.length,
       latenessMs: { p50, p90: percentile(lateness, 90), p99, max, min: lateness.length ? Math.min(...lateness) : Number.NaN },
-      decomposition, problems: problems.slice(0, 10), problemCount: problems.length,
+      decomposition,
+      problems: problems.slice(0, 10),
+      problemCount: problems.length,
     },
   };
 }

@@ -72,8 +72,14 @@ export async function benchMemory(client: Client, taskQueue: string, worker: Chi
       value: peakMb,
       unit: 'MB',
       details: {
-        cases: sizes.cases, openCounted: open, maxCachedWorkflows: cacheSize, idleMb: round(idleMb), peakMb: round(peakMb),
-        sampledPeakMb: round(sampledPeakMb), finalMb: round(finalMb), secondsUntilAllFirstTasks: round(allRunMs / 1000),
+        cases: sizes.cases,
+        openCounted: open,
+        maxCachedWorkflows: cacheSize,
+        idleMb: round(idleMb),
+        peakMb: round(peakMb),
+        sampledPeakMb: round(sampledPeakMb),
+        finalMb: round(finalMb),
+        secondsUntilAllFirstTasks: round(allRunMs / 1000),
         peakSource: '/proc/<pid>/status VmHWM (high-water mark since the worker started)',
       },
     };

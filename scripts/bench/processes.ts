@@ -136,17 +136,37 @@ export function temporalCli(): string {
 export async function startDevServer(cli: string, dir: string): Promise<DevServer> {
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
-    'server', 'start-dev', '--headless',
-    '--db-filename', path.join(dir, 'temporal.db'),
-    '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
-    '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--headless',
+    '--db-filename',
+    path.join(dir, 'temporal.db'),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--log-level',
+    'error',
   ];
   // The one list of search attributes the scripts share; `exec` keeps the server's own pid.
   const script = 'source scripts/search-attributes.sh && exec "$0" "$@" "${AFTERCARE_SEARCH_ATTRIBUTES[@]}"';
-  const child = track('temporal dev server', spawn('bash', ['-c', script, cli, ...args], {
-    cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'],
-  }), path.join(dir, 'temporal-server.log'));
+  const child = track(
+    'temporal dev server',
+    spawn('bash', ['-c', script, cli, ...args], {
+      cwd: ROOT,
+      env: childEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    path.join(dir, 'temporal-server.log'),
+  );
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -176,17 +196,21 @@ export interface WorkerSettings {
 
 /** The production worker entry point in its own process, loading the bench's prebuilt bundle. */
 export async function startWorkerProcess(settings: WorkerSettings): Promise<Child> {
-  const child = track(`worker (${settings.taskQueue})`, spawn('bash', ['scripts/run-worker.sh'], {
-    cwd: ROOT,
-    env: childEnv({
-      TEMPORAL_ADDRESS: settings.address,
-      TEMPORAL_NAMESPACE: 'default',
-      AFTERCARE_TASK_QUEUE: settings.taskQueue,
-      AFTERCARE_OUTBOX_DIR: settings.outboxDir,
-      AFTERCARE_WORKFLOW_BUNDLE: settings.bundlePath,
+  const child = track(
+    `worker (${settings.taskQueue})`,
+    spawn('bash', ['scripts/run-worker.sh'], {
+      cwd: ROOT,
+      env: childEnv({
+        TEMPORAL_ADDRESS: settings.address,
+        TEMPORAL_NAMESPACE: 'default',
+        AFTERCARE_TASK_QUEUE: settings.taskQueue,
+        AFTERCARE_OUTBOX_DIR: settings.outboxDir,
+        AFTERCARE_WORKFLOW_BUNDLE: settings.bundlePath,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
     }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }), settings.logFile);
+    settings.logFile,
+  );
   await waitForOutput(child, 'Worker polling task queue', 60_000);
   return child;
 }
@@ -200,11 +224,15 @@ export interface ApiSettings {
 /** The production API entry point in its own process; resolves with its base URL once healthy. */
 export async function startApiProcess(settings: ApiSettings): Promise<{ child: Child; baseUrl: string }> {
   const port = await freePort();
-  const child = track('api', spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], {
-    cwd: ROOT,
-    env: childEnv({ TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', AFTERCARE_TASK_QUEUE: settings.taskQueue, PORT: String(port) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }), settings.logFile);
+  const child = track(
+    'api',
+    spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], {
+      cwd: ROOT,
+      env: childEnv({ TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', AFTERCARE_TASK_QUEUE: settings.taskQueue, PORT: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    settings.logFile,
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -18,16 +18,22 @@ export interface ReplaySizes {
 }
 
 type History = temporal.api.history.v1.IHistory;
-interface Named { workflowId: string; history: History }
+interface Named {
+  workflowId: string;
+  history: History;
+}
 
 const RATIO = 0.5;
 
 function committedHistories(): Named[] {
   const dir = path.join(ROOT, 'test/histories');
-  return readdirSync(dir).filter((file) => file.endsWith('.json')).sort().map((file) => ({
-    workflowId: path.basename(file, '.json'),
-    history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
-  }));
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      workflowId: path.basename(file, '.json'),
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
+    }));
 }
 
 interface ReplayRate {

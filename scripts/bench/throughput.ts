@@ -126,9 +126,10 @@ async function post(baseUrl: string, route: string, body: unknown, expected: num
 async function lifecycle(baseUrl: string, caseId: string, beforeConfirm?: () => Promise<void>): Promise<string | null> {
   const by = 'engineer-bench';
   const route = `/cases/${caseId}`;
-  const solved = (await post(baseUrl, '/cases', caseBody(caseId), 201))
-    ?? (await post(baseUrl, `${route}/respond`, { by }, 200))
-    ?? (await post(baseUrl, `${route}/provide-solution`, { by, solution: 'Rebuilt the report index' }, 200));
+  const solved =
+    (await post(baseUrl, '/cases', caseBody(caseId), 201)) ??
+    (await post(baseUrl, `${route}/respond`, { by }, 200)) ??
+    (await post(baseUrl, `${route}/provide-solution`, { by, solution: 'Rebuilt the report index' }, 200));
   if (solved) return solved;
   await beforeConfirm?.();
   return post(baseUrl, `${route}/confirm`, { by: 'customer' }, 200);
@@ -229,8 +230,11 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
   for (const handle of running.slice(0, 3)) {
     const state = await handle.query(caseStateQuery);
     stuck.push({
-      workflowId: handle.workflowId, status: state.status, closeReason: state.closeReason,
-      audit: state.audit.map((entry) => entry.type), historyEvents: (await handle.fetchHistory()).events?.length ?? 0,
+      workflowId: handle.workflowId,
+      status: state.status,
+      closeReason: state.closeReason,
+      audit: state.audit.map((entry) => entry.type),
+      historyEvents: (await handle.fetchHistory()).events?.length ?? 0,
     });
   }
   results.push({

@@ -50,7 +50,16 @@ export interface Result {
 
 export function failed(id: string, target: string, limit: string, error: unknown): Result {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return { id, target, measured: `error: ${message}`, limit, pass: false, value: Number.NaN, unit: '', details: { error: String(error instanceof Error ? error.stack ?? error.message : error) } };
+  return {
+    id,
+    target,
+    measured: `error: ${message}`,
+    limit,
+    pass: false,
+    value: Number.NaN,
+    unit: '',
+    details: { error: String(error instanceof Error ? (error.stack ?? error.message) : error) },
+  };
 }
 
 export function table(results: Result[]): string {

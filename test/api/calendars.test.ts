@@ -75,7 +75,11 @@ describe('official days', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_request');
-    expect(issuePaths(refused.body)).toEqual([['holidays', 1], ['holidays', 2], ['workingDays', 0]]);
+    expect(issuePaths(refused.body)).toEqual([
+      ['holidays', 1],
+      ['holidays', 2],
+      ['workingDays', 0],
+    ]);
     await expect(stack.worker.env.client.workflow.getHandle(officialDaysWorkflowId('DE-BE')).describe()).rejects.toThrow(WorkflowNotFoundError);
 
     const missingBy = await post('/calendars/CN/official-days', { ...china2027, year: 2028, by: undefined });
@@ -128,7 +132,18 @@ describe('working-time helpers', () => {
 
     // The same span in a calendar given in full, without holidays: eight working days.
     const plain = await post('/calendars/working-time', {
-      calendar: { timeZone: 'Asia/Shanghai', weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [day, [['09:00', '12:00'], ['13:00', '18:00']]])) },
+      calendar: {
+        timeZone: 'Asia/Shanghai',
+        weekly: Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [
+            day,
+            [
+              ['09:00', '12:00'],
+              ['13:00', '18:00'],
+            ],
+          ]),
+        ),
+      },
       from: '2026-09-30T01:00:00Z',
       to: '2026-10-09T10:00:00Z',
     });

@@ -24,7 +24,6 @@ function caseBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-
 /** How many runs the server holds for a case id: proves a refused request started nothing. */
 async function runsOf(caseId: string): Promise<number> {
   let count = 0;
@@ -78,7 +77,16 @@ describe('POST /cases', () => {
   test.each([
     ['a negative window setting', { closing: { callBackWithinHours: -4 } }, ['closing', 'callBackWithinHours']],
     ['a report in the future', { reportedAt: '2999-01-01T00:00:00+08:00' }, ['reportedAt']],
-    ['overlapping service periods', { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2026-12-31' }, { kind: 'paid', start: '2026-06-01', end: '2027-05-31' }] }, ['servicePeriods']],
+    [
+      'overlapping service periods',
+      {
+        servicePeriods: [
+          { kind: 'free', start: '2026-01-01', end: '2026-12-31' },
+          { kind: 'paid', start: '2026-06-01', end: '2027-05-31' },
+        ],
+      },
+      ['servicePeriods'],
+    ],
     ['a period ending before it starts', { servicePeriods: [{ kind: 'free', start: '2026-12-31', end: '2026-01-01' }] }, ['servicePeriods', 0, 'end']],
     ['an unknown preset', { preset: '999' }, ['preset']],
     ['an invalid time zone', { timeZone: 'Mars/Olympus' }, ['timeZone']],
@@ -98,7 +106,10 @@ describe('POST /cases', () => {
   });
 
   test('a case outside every service period is refused with the reason (422), or started as paid work when asked', async () => {
-    const expired = { servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }], problem: { description: 'How to export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' } };
+    const expired = {
+      servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2021-01-01' }],
+      problem: { description: 'How to export?', type: 'operation', softwareVersion: '8.5.2', environment: 'Windows' },
+    };
     const refused = await post('/cases', caseBody(expired));
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: 'NotEntitled' });
@@ -111,13 +122,15 @@ describe('POST /cases', () => {
 
 describe('case actions', () => {
   test('twenty cases confirmed right after their solution all finish (none waits on a change already made)', async () => {
-    const caseIds = await Promise.all(Array.from({ length: 20 }, async () => {
-      const { caseId } = caseBody();
-      await post('/cases', caseBody({ caseId }));
-      await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Patched' });
-      await post(`/cases/${caseId}/confirm`, { by: 'customer' });
-      return caseId;
-    }));
+    const caseIds = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const { caseId } = caseBody();
+        await post('/cases', caseBody({ caseId }));
+        await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Patched' });
+        await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+        return caseId;
+      }),
+    );
     const results = await Promise.all(caseIds.map((caseId) => stack.worker.env.client.workflow.getHandle(`hotline-${caseId}`).result()));
     expect(results.map((result) => result.status)).toEqual(caseIds.map(() => 'closed'));
   }, 30_000);

@@ -9,7 +9,6 @@ import { useApiStack } from '../helpers/http';
 const stack = useApiStack('contracts');
 const { post, get } = stack;
 
-
 function contractBody(overrides: Record<string, unknown> = {}) {
   return {
     contractId: uniqueId('contract'),
@@ -29,7 +28,12 @@ describe('contracts', () => {
     const body = contractBody();
     const created = await post('/contracts', body);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ contractId: body.contractId, version: 1, policy: { id: '001' }, terms: { timeZone: 'Asia/Shanghai', reminderDaysBeforeEnd: [30, 7], calendarData: { region: 'CN' } } });
+    expect(created.body).toMatchObject({
+      contractId: body.contractId,
+      version: 1,
+      policy: { id: '001' },
+      terms: { timeZone: 'Asia/Shanghai', reminderDaysBeforeEnd: [30, 7], calendarData: { region: 'CN' } },
+    });
     expect(created.body.reminders.map((reminder: { dueAt: string }) => reminder.dueAt)).toEqual(['2027-12-01T09:00:00+08:00', '2027-12-24T09:00:00+08:00']);
     expect((await post('/contracts', body)).status).toBe(200);
     expect((await post('/contracts', { ...body, vip: true })).status).toBe(409);
@@ -39,7 +43,16 @@ describe('contracts', () => {
   });
 
   test.each([
-    ['overlapping service periods', { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2026-12-31' }, { kind: 'paid', start: '2026-12-01', end: '2027-12-31' }] }, ['servicePeriods']],
+    [
+      'overlapping service periods',
+      {
+        servicePeriods: [
+          { kind: 'free', start: '2026-01-01', end: '2026-12-31' },
+          { kind: 'paid', start: '2026-12-01', end: '2027-12-31' },
+        ],
+      },
+      ['servicePeriods'],
+    ],
     ['an end before its start', { servicePeriods: [{ kind: 'free', start: '2026-12-31', end: '2026-01-01' }] }, ['servicePeriods', 0, 'end']],
     ['an unknown preset', { policy: { preset: '007' } }, ['policy']],
     ['an invalid time zone', { timeZone: 'Asia/Atlantis' }, ['timeZone']],
@@ -57,7 +70,12 @@ describe('contracts', () => {
     const preview = await post('/deadlines/preview', { preset: '001', severity: 'L1' });
     expect(preview.status).toBe(200);
     const custom = {
-      id: 'never', name: 'Never', clockStart: { kind: 'reported' }, escalationTiers: ['Tier 1'], reclassification: 'default', defects: 'in-period',
+      id: 'never',
+      name: 'Never',
+      clockStart: { kind: 'reported' },
+      escalationTiers: ['Tier 1'],
+      reclassification: 'default',
+      defects: 'in-period',
       levels: [{ id: 'P1', label: 'P1', windows: [{ name: 'response', label: 'Response', maxMinutes: 60, calendar: 'none', metBy: 'response' }] }],
       calendars: { none: { timeZone: 'Asia/Shanghai', weekly: {} } },
     };
@@ -154,7 +172,10 @@ describe('cases under a contract', () => {
     const result = await post(`/contracts/${contract.contractId}/apply-to-open-cases`, { by: 'ops-liu' });
     expect(result.status).toBe(200);
     expect(result.body.cases.map((entry: { caseId: string; outcome: string }) => [entry.caseId, entry.outcome]).sort()).toEqual(
-      [[first.body.caseId, 'applied'], [second.body.caseId, 'applied']].sort(),
+      [
+        [first.body.caseId, 'applied'],
+        [second.body.caseId, 'applied'],
+      ].sort(),
     );
     expect((await get(`/cases/${first.body.caseId}`)).body.history.at(-1).type).toBe('contract-applied');
   });
@@ -181,30 +202,35 @@ describe('cases under a contract', () => {
 });
 
 test('on random presets, severities and report instants, the preview and the case agree', async () => {
-  const presets: Record<string, string[]> = { '000': ['1', '2', '3'], '001': ['L1', 'L2', 'L3'], '002-software': ['A', 'B', 'C'], '002-hardware': ['A', 'B', 'C'], '004': ['standard', 'complex'] };
+  const presets: Record<string, string[]> = {
+    '000': ['1', '2', '3'],
+    '001': ['L1', 'L2', 'L3'],
+    '002-software': ['A', 'B', 'C'],
+    '002-hardware': ['A', 'B', 'C'],
+    '004': ['standard', 'complex'],
+  };
   const from = Date.parse('2026-01-01T00:00:00Z');
   const until = Date.now() - 60_000;
   await fc.assert(
-    fc.asyncProperty(
-      fc.constantFrom(...Object.keys(presets)),
-      fc.nat(99),
-      fc.integer({ min: from, max: until }),
-      async (preset, levelPick, reportedMs) => {
-        const severity = presets[preset][levelPick % presets[preset].length];
-        const reportedAt = new Date(Math.floor(reportedMs / 1000) * 1000).toISOString();
-        const preview = await post('/deadlines/preview', { preset, severity, reportedAt });
-        const created = await post('/cases', {
-          preset, severity, reportedAt, problem, openedBy: 'agent-li',
-          customer: { id: 'cust-random', name: 'Random Ltd', email: 'it@random.example' },
-          servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2099-12-31' }],
-        });
-        expect(created.status).toBe(201);
-        expect(created.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt])).toEqual(
-          preview.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt]),
-        );
-        expect(created.body.clockStartedAt).toBe(preview.body.clockStartedAt);
-      },
-    ),
+    fc.asyncProperty(fc.constantFrom(...Object.keys(presets)), fc.nat(99), fc.integer({ min: from, max: until }), async (preset, levelPick, reportedMs) => {
+      const severity = presets[preset][levelPick % presets[preset].length];
+      const reportedAt = new Date(Math.floor(reportedMs / 1000) * 1000).toISOString();
+      const preview = await post('/deadlines/preview', { preset, severity, reportedAt });
+      const created = await post('/cases', {
+        preset,
+        severity,
+        reportedAt,
+        problem,
+        openedBy: 'agent-li',
+        customer: { id: 'cust-random', name: 'Random Ltd', email: 'it@random.example' },
+        servicePeriods: [{ kind: 'free', start: '2025-01-01', end: '2099-12-31' }],
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt])).toEqual(
+        preview.body.windows.map((window: { name: string; dueAt: string }) => [window.name, window.dueAt]),
+      );
+      expect(created.body.clockStartedAt).toBe(preview.body.clockStartedAt);
+    }),
     { numRuns: 20 },
   );
 });

@@ -40,7 +40,18 @@ describe('a 5×8 calendar materialized for China 2026', () => {
     expect(cn2026.calendars['24x7']).toEqual(hardware.calendars['24x7']);
     expect(isRoundTheClock(hardware.calendars['24x7'])).toBe(true);
     expect(isRoundTheClock(hardware.calendars['5x24'])).toBe(false);
-    const splitDays = { timeZone: 'Asia/Shanghai', weekly: Object.fromEntries(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((day) => [day, [['00:00', '12:00'], ['12:00', '24:00']]])) };
+    const splitDays = {
+      timeZone: 'Asia/Shanghai',
+      weekly: Object.fromEntries(
+        ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((day) => [
+          day,
+          [
+            ['00:00', '12:00'],
+            ['12:00', '24:00'],
+          ],
+        ]),
+      ),
+    };
     expect(isRoundTheClock(splitDays as never)).toBe(true);
   });
 
@@ -65,13 +76,17 @@ describe('a 5×8 calendar materialized for China 2026', () => {
 
 describe("a contract's own days", () => {
   test('adds and removes holidays and working days on top of the official ones', () => {
-    const policy = materializePolicy(presetPolicy('001'), {
-      region: 'CN',
-      addHolidays: ['2026-03-02'], // the customer's own day off
-      removeHolidays: ['2026-01-02'], // worked under this contract
-      addWorkingDays: ['2026-03-07'], // a Saturday the customer works
-      removeWorkingDays: ['2026-02-28'], // no make-up Saturday under this contract
-    }, { from: 2026, to: 2027 });
+    const policy = materializePolicy(
+      presetPolicy('001'),
+      {
+        region: 'CN',
+        addHolidays: ['2026-03-02'], // the customer's own day off
+        removeHolidays: ['2026-01-02'], // worked under this contract
+        addWorkingDays: ['2026-03-07'], // a Saturday the customer works
+        removeWorkingDays: ['2026-02-28'], // no make-up Saturday under this contract
+      },
+      { from: 2026, to: 2027 },
+    );
     const spec = policy.calendars['001-response'];
     expect(spec.holidays).toContain('2026-03-02');
     expect(spec.holidays).not.toContain('2026-01-02');

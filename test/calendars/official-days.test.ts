@@ -93,9 +93,7 @@ describe('other regions (date-holidays, public holidays only)', () => {
   test('Berlin has International Women’s Day as a public holiday, Germany as a whole does not', () => {
     const berlin = officialDays('DE-BE', 2026, 2026);
     expect(berlin.region).toBe('DE-BE');
-    expect(berlin.holidays).toEqual([
-      '2026-01-01', '2026-03-08', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26',
-    ]);
+    expect(berlin.holidays).toEqual(['2026-01-01', '2026-03-08', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26']);
     // Observances and bank holidays (Rosenmontag, Christmas Eve from 14:00) are not days off.
     expect(berlin.holidays).not.toContain('2026-02-16');
     expect(berlin.holidays).not.toContain('2026-12-24');
@@ -140,7 +138,12 @@ describe("checks of an operator's year (shared by the update validator and the A
 
   test('each date must be real and inside the year; no date is both a holiday and a working day', () => {
     const problems = officialYearProblems({ year: 2027, holidays: ['2027-02-30', '2026-12-31', '2027-10-01'], workingDays: ['2027-10-01', '27-1-1'] });
-    expect(problems.map((problem) => problem.path)).toEqual([['holidays', 0], ['holidays', 1], ['workingDays', 0], ['workingDays', 1]]);
+    expect(problems.map((problem) => problem.path)).toEqual([
+      ['holidays', 0],
+      ['holidays', 1],
+      ['workingDays', 0],
+      ['workingDays', 1],
+    ]);
     expect(problems[1].message).toContain('not in 2027');
     expect(problems[2].message).toContain('both');
   });

@@ -27,7 +27,14 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
     });
     formatters.set(timeZone, formatter);
   }
@@ -65,7 +72,10 @@ class Walk {
   /** cumulative[i] = working minutes in [start, start + i minutes). */
   readonly cumulative: number[] = [0];
 
-  constructor(readonly spec: CalendarSpec, readonly startMs: number) {}
+  constructor(
+    readonly spec: CalendarSpec,
+    readonly startMs: number,
+  ) {}
 
   get length(): number {
     return this.working.length;
@@ -116,9 +126,7 @@ const SPECIAL_MINUTES = [0, 60, 120, 150, 180, 210, 240, 540, 720, 780, 1080, 14
 /** 1–3 ordered, non-overlapping intervals on minute boundaries (adjacent ones allowed). */
 const intervalsArb: fc.Arbitrary<TimeRange[]> = fc
   .integer({ min: 1, max: 3 })
-  .chain((count) =>
-    fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 1440 }), fc.constantFrom(...SPECIAL_MINUTES)), { minLength: 2 * count, maxLength: 2 * count }),
-  )
+  .chain((count) => fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 1440 }), fc.constantFrom(...SPECIAL_MINUTES)), { minLength: 2 * count, maxLength: 2 * count }))
   .map((points) => {
     const sorted = [...points].sort((a, b) => a - b);
     const ranges: TimeRange[] = [];
@@ -127,10 +135,7 @@ const intervalsArb: fc.Arbitrary<TimeRange[]> = fc
   });
 
 /** A weekday has no working time about a third of the time (weekends), else 1–3 intervals. */
-const dayArb: fc.Arbitrary<TimeRange[] | undefined> = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 2, arbitrary: intervalsArb },
-);
+const dayArb: fc.Arbitrary<TimeRange[] | undefined> = fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: intervalsArb });
 
 const weeklyArb = fc
   .tuple(dayArb, dayArb, dayArb, dayArb, dayArb, dayArb, dayArb)
@@ -168,9 +173,7 @@ const RANGE_END = Date.UTC(2028, 0, 1);
 function startArb(transitions: number[]): fc.Arbitrary<number> {
   const anywhere = fc.integer({ min: RANGE_START / MINUTE, max: RANGE_END / MINUTE }).map((minute) => minute * MINUTE);
   if (transitions.length === 0) return anywhere;
-  const nearChange = fc
-    .tuple(fc.constantFrom(...transitions), fc.integer({ min: -4 * 24 * 60, max: 4 * 24 * 60 }))
-    .map(([transition, minutes]) => transition + minutes * MINUTE);
+  const nearChange = fc.tuple(fc.constantFrom(...transitions), fc.integer({ min: -4 * 24 * 60, max: 4 * 24 * 60 })).map(([transition, minutes]) => transition + minutes * MINUTE);
   return fc.oneof({ weight: 1, arbitrary: anywhere }, { weight: 3, arbitrary: nearChange });
 }
 
@@ -294,15 +297,10 @@ describe.each(ZONES)('BusinessCalendar in $timeZone agrees with a minute-by-minu
 
   test('workingTimeBetween(start, addWorkingTime(start, d)) is d, for instants and durations to the millisecond', () => {
     fc.assert(
-      fc.property(
-        caseArb(timeZone, transitions),
-        fc.integer({ min: 0, max: 59_999 }),
-        fc.integer({ min: 0, max: 3 * DAY }),
-        (generated, jitter, durationMs) => {
-          const weekly = weeklyMinutes(generated.spec.weekly) * MINUTE;
-          checkRoundTrip(generated.spec, generated.startMs + jitter, Math.min(durationMs, 3 * weekly));
-        },
-      ),
+      fc.property(caseArb(timeZone, transitions), fc.integer({ min: 0, max: 59_999 }), fc.integer({ min: 0, max: 3 * DAY }), (generated, jitter, durationMs) => {
+        const weekly = weeklyMinutes(generated.spec.weekly) * MINUTE;
+        checkRoundTrip(generated.spec, generated.startMs + jitter, Math.min(durationMs, 3 * weekly));
+      }),
       { numRuns: 200 },
     );
   });
@@ -310,7 +308,10 @@ describe.each(ZONES)('BusinessCalendar in $timeZone agrees with a minute-by-minu
 
 test('Berlin: the oracle and the calendar agree on an interval inside the skipped and the repeated hour', () => {
   // 2025-03-30 02:00–03:00 does not exist in Berlin; 2025-10-26 02:00–03:00 happens twice.
-  for (const [from, to] of [[Date.UTC(2025, 2, 29, 12), Date.UTC(2025, 2, 31, 12)], [Date.UTC(2025, 9, 25, 12), Date.UTC(2025, 9, 27, 12)]]) {
+  for (const [from, to] of [
+    [Date.UTC(2025, 2, 29, 12), Date.UTC(2025, 2, 31, 12)],
+    [Date.UTC(2025, 9, 25, 12), Date.UTC(2025, 9, 27, 12)],
+  ]) {
     const spec: CalendarSpec = { timeZone: 'Europe/Berlin', weekly: Object.fromEntries(WEEKDAYS.map((day) => [day, [['01:30', '02:30'] as TimeRange]])) };
     const walk = new Walk(spec, from);
     walk.extend(0, (to - from) / MINUTE);

@@ -5,17 +5,42 @@
 import { BusinessCalendar, CalendarError, type CalendarSpec, type TimeRange, type Weekday, WEEKDAYS } from '../../domain/calendar';
 import { HOUR_MS, MINUTE_MS, ZoneOffsets, formatInstant } from '../../domain/time-zone';
 
-const WORKDAY: TimeRange[] = [['09:00', '12:00'], ['13:00', '18:00']];
+const WORKDAY: TimeRange[] = [
+  ['09:00', '12:00'],
+  ['13:00', '18:00'],
+];
 const MON_FRI: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** China 2025 (State Council notice): 28 holiday dates and 5 make-up working days. */
 const HOLIDAYS_2025 = [
   '2025-01-01',
-  '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04',
-  '2025-04-04', '2025-04-05', '2025-04-06',
-  '2025-05-01', '2025-05-02', '2025-05-03', '2025-05-04', '2025-05-05',
-  '2025-05-31', '2025-06-01', '2025-06-02',
-  '2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08',
+  '2025-01-28',
+  '2025-01-29',
+  '2025-01-30',
+  '2025-01-31',
+  '2025-02-01',
+  '2025-02-02',
+  '2025-02-03',
+  '2025-02-04',
+  '2025-04-04',
+  '2025-04-05',
+  '2025-04-06',
+  '2025-05-01',
+  '2025-05-02',
+  '2025-05-03',
+  '2025-05-04',
+  '2025-05-05',
+  '2025-05-31',
+  '2025-06-01',
+  '2025-06-02',
+  '2025-10-01',
+  '2025-10-02',
+  '2025-10-03',
+  '2025-10-04',
+  '2025-10-05',
+  '2025-10-06',
+  '2025-10-07',
+  '2025-10-08',
 ];
 const MAKE_UP_DAYS_2025 = ['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11'];
 
@@ -136,7 +161,15 @@ describe('intervals ending at 24:00', () => {
   test('run on into the next day’s 00:00 interval without a gap', () => {
     const nights = new BusinessCalendar({
       timeZone: 'Asia/Shanghai',
-      weekly: Object.fromEntries(WEEKDAYS.map((day) => [day, [['00:00', '02:00'], ['22:00', '24:00']] as TimeRange[]])),
+      weekly: Object.fromEntries(
+        WEEKDAYS.map((day) => [
+          day,
+          [
+            ['00:00', '02:00'],
+            ['22:00', '24:00'],
+          ] as TimeRange[],
+        ]),
+      ),
     });
     expect(show(nights.addWorkingTime(sh('2025-06-10 22:00'), 3 * HOUR_MS))).toBe(iso('2025-06-11 01:00'));
     expect(nights.workingTimeBetween(sh('2025-06-10 00:00'), sh('2025-06-11 00:00'))).toBe(4 * HOUR_MS);
@@ -183,8 +216,30 @@ describe('invalid calendars are CalendarErrors', () => {
     ['extra days without hours (Monday has none)', { timeZone: 'Asia/Shanghai', weekly: {}, extraWorkingDays: ['2025-10-11'] }],
     ['an interval ending before it starts', { timeZone: 'Asia/Shanghai', weekly: { mon: [['12:00', '09:00']] } }],
     ['an empty interval', { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:00', '09:00']] } }],
-    ['overlapping intervals', { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:00', '12:00'], ['11:00', '13:00']] } }],
-    ['intervals out of order', { timeZone: 'Asia/Shanghai', weekly: { mon: [['13:00', '18:00'], ['09:00', '12:00']] } }],
+    [
+      'overlapping intervals',
+      {
+        timeZone: 'Asia/Shanghai',
+        weekly: {
+          mon: [
+            ['09:00', '12:00'],
+            ['11:00', '13:00'],
+          ],
+        },
+      },
+    ],
+    [
+      'intervals out of order',
+      {
+        timeZone: 'Asia/Shanghai',
+        weekly: {
+          mon: [
+            ['13:00', '18:00'],
+            ['09:00', '12:00'],
+          ],
+        },
+      },
+    ],
     ['a time that is not HH:MM', { timeZone: 'Asia/Shanghai', weekly: { mon: [['9:00', '12:00']] } }],
     ['a time past 24:00', { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:00', '24:01']] } }],
     ['minutes past 59', { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:60', '12:00']] } }],

@@ -3,8 +3,19 @@
  * waiting M004-7/D-8, closing and reopening R-001-8/D-23). Every instant is fixed; nothing reads the clock.
  */
 import {
-  HOTLINE_ACTION_TYPES, SPOT_CHECK_RATE, type HotlineAction, type HotlineCase, type HotlineIntake, type HotlineStatus, NotEntitledError,
-  applyAction, applyTime, createHotlineCase, isSampledForCallBack, nextDeadline, refusalOf,
+  HOTLINE_ACTION_TYPES,
+  SPOT_CHECK_RATE,
+  type HotlineAction,
+  type HotlineCase,
+  type HotlineIntake,
+  type HotlineStatus,
+  NotEntitledError,
+  applyAction,
+  applyTime,
+  createHotlineCase,
+  isSampledForCallBack,
+  nextDeadline,
+  refusalOf,
 } from '../../domain/hotline-case';
 import { type PresetId, presetPolicy } from '../../domain/sla-policy';
 import { PolicyCalendars, type SlaWindow } from '../../domain/sla-windows';
@@ -68,13 +79,21 @@ const solve = (by = 'agent-li'): HotlineAction => ({ type: 'provide-solution', b
 const pause: HotlineAction = { type: 'pause', by: 'agent-li', reason: 'Waiting for the customer’s backup (001)' };
 const resume: HotlineAction = { type: 'resume', by: 'agent-li' };
 const escalate = (reason: string): HotlineAction => ({ type: 'escalate', by: 'agent-li', reason });
-const outcome = (kind: 'memo' | 'unresolvable' | 'out-of-scope' | 'suggestion' | 'change-request'): HotlineAction =>
-  ({ type: 'record-outcome', by: 'manager-zhao', outcome: kind, text: `Recorded as ${kind}` });
+const outcome = (kind: 'memo' | 'unresolvable' | 'out-of-scope' | 'suggestion' | 'change-request'): HotlineAction => ({
+  type: 'record-outcome',
+  by: 'manager-zhao',
+  outcome: kind,
+  text: `Recorded as ${kind}`,
+});
 const confirm: HotlineAction = { type: 'confirm', by: 'customer' };
 const reopen: HotlineAction = { type: 'reopen', by: 'customer', reason: 'It failed again' };
 const severity = (level: string): HotlineAction => ({ type: 'change-severity', by: 'agent-wang', severity: level });
 const applyContract = (version: number, severityId?: string): HotlineAction => ({
-  type: 'apply-contract', by: 'ops-liu', contract: { id: 'acme', version }, policy: presetPolicy('004'), ...(severityId && { severity: severityId }),
+  type: 'apply-contract',
+  by: 'ops-liu',
+  contract: { id: 'acme', version },
+  policy: presetPolicy('004'),
+  ...(severityId && { severity: severityId }),
 });
 
 describe('intake', () => {
@@ -664,12 +683,14 @@ describe('closing and reopening (R-001-8, 001 §1.11)', () => {
     tick(AUTO_CLOSE);
     expect(state.status).toBe('auto-closed');
     expect(state.autoClosedMs).toBe(AUTO_CLOSE);
-    expect(state.outbox).toEqual([{
-      key: `hotline-${state.caseId}/auto-close/1`,
-      to: 'it@acme.example',
-      subject: `Case ${state.caseId} closed automatically`,
-      text: expect.stringContaining('reopen the case within 1 month'),
-    }]);
+    expect(state.outbox).toEqual([
+      {
+        key: `hotline-${state.caseId}/auto-close/1`,
+        to: 'it@acme.example',
+        subject: `Case ${state.caseId} closed automatically`,
+        text: expect.stringContaining('reopen the case within 1 month'),
+      },
+    ]);
     expect(state.audit.at(-1)).toMatchObject({ atMs: AUTO_CLOSE, type: 'auto-closed', by: 'system' });
 
     // Time passing again does not send a second e-mail.
@@ -862,7 +883,10 @@ describe('applying an amended contract', () => {
 describe('holiday data coverage', () => {
   test('a window due past the years the holiday data covers puts a warning on the case', () => {
     const policy = presetPolicy('001');
-    const covered = { ...policy, calendars: Object.fromEntries(Object.entries(policy.calendars).map(([name, spec]) => [name, { ...spec, dataCoverage: { from: '2025-01-01', to: '2025-06-10' } }])) };
+    const covered = {
+      ...policy,
+      calendars: Object.fromEntries(Object.entries(policy.calendars).map(([name, spec]) => [name, { ...spec, dataCoverage: { from: '2025-01-01', to: '2025-06-10' } }])),
+    };
     // 001 level 3 at 16:00 on the last covered day: its response window runs into 11 June.
     const { state } = openCase('001', 'L3', { policy: covered, reportedAt: new Date(at('2025-06-10 16:00')).toISOString() }, at('2025-06-10 16:00'));
     expect(state.warnings).toEqual([expect.stringMatching(/past the holiday data of calendar "001-response" \(2025-01-01 to 2025-06-10\)/)]);

@@ -24,9 +24,27 @@ const EXPECTED: Record<PresetId, { levels: [string, ExpectedWindow[]][]; tiers: 
   // 000: response 30 min / 1 h / 1 h; diagnosis 4 h / 8 h / 24 h; design default 24×7.
   '000': {
     levels: [
-      ['1', [{ name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' }, { name: 'diagnosis', maxMinutes: 4 * H, calendar: '24x7', metBy: 'solution' }]],
-      ['2', [{ name: 'response', maxMinutes: 1 * H, calendar: '24x7', metBy: 'response' }, { name: 'diagnosis', maxMinutes: 8 * H, calendar: '24x7', metBy: 'solution' }]],
-      ['3', [{ name: 'response', maxMinutes: 1 * H, calendar: '24x7', metBy: 'response' }, { name: 'diagnosis', maxMinutes: 24 * H, calendar: '24x7', metBy: 'solution' }]],
+      [
+        '1',
+        [
+          { name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' },
+          { name: 'diagnosis', maxMinutes: 4 * H, calendar: '24x7', metBy: 'solution' },
+        ],
+      ],
+      [
+        '2',
+        [
+          { name: 'response', maxMinutes: 1 * H, calendar: '24x7', metBy: 'response' },
+          { name: 'diagnosis', maxMinutes: 8 * H, calendar: '24x7', metBy: 'solution' },
+        ],
+      ],
+      [
+        '3',
+        [
+          { name: 'response', maxMinutes: 1 * H, calendar: '24x7', metBy: 'response' },
+          { name: 'diagnosis', maxMinutes: 24 * H, calendar: '24x7', metBy: 'solution' },
+        ],
+      ],
     ],
     tiers: 2,
   },
@@ -65,8 +83,20 @@ const EXPECTED: Record<PresetId, { levels: [string, ExpectedWindow[]][]; tiers: 
   '002-hardware': {
     levels: [
       ['A', [{ name: 'arrival', maxMinutes: 1 * H, calendar: '24x7', metBy: 'arrival' }]],
-      ['B', [{ name: 'response', maxMinutes: 1 * H, calendar: '5x24', metBy: 'response' }, { name: 'arrival', maxMinutes: 24 * H, calendar: '24x7', metBy: 'arrival' }]],
-      ['C', [{ name: 'response', maxMinutes: 2 * H, calendar: '5x8', metBy: 'response' }, { name: 'arrival', maxMinutes: 72 * H, calendar: '24x7', metBy: 'arrival' }]],
+      [
+        'B',
+        [
+          { name: 'response', maxMinutes: 1 * H, calendar: '5x24', metBy: 'response' },
+          { name: 'arrival', maxMinutes: 24 * H, calendar: '24x7', metBy: 'arrival' },
+        ],
+      ],
+      [
+        'C',
+        [
+          { name: 'response', maxMinutes: 2 * H, calendar: '5x8', metBy: 'response' },
+          { name: 'arrival', maxMinutes: 72 * H, calendar: '24x7', metBy: 'arrival' },
+        ],
+      ],
       ['D', []],
     ],
     tiers: 2,
@@ -74,8 +104,20 @@ const EXPECTED: Record<PresetId, { levels: [string, ExpectedWindow[]][]; tiers: 
   // 004: 7×24, respond within 30 min, restore within 2 h, complex cases within 24 h.
   '004': {
     levels: [
-      ['standard', [{ name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' }, { name: 'restore', maxMinutes: 2 * H, calendar: '24x7', metBy: 'solution' }]],
-      ['complex', [{ name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' }, { name: 'restore', maxMinutes: 24 * H, calendar: '24x7', metBy: 'solution' }]],
+      [
+        'standard',
+        [
+          { name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' },
+          { name: 'restore', maxMinutes: 2 * H, calendar: '24x7', metBy: 'solution' },
+        ],
+      ],
+      [
+        'complex',
+        [
+          { name: 'response', maxMinutes: 30, calendar: '24x7', metBy: 'response' },
+          { name: 'restore', maxMinutes: 24 * H, calendar: '24x7', metBy: 'solution' },
+        ],
+      ],
     ],
     tiers: 3,
   },
@@ -89,7 +131,13 @@ const WEEKEND = ['sat', 'sun'] as const;
 const CALENDAR_HOURS: Record<string, { days: readonly string[]; ranges: TimeRange[] }> = {
   '24x7': { days: [...MON_FRI, ...WEEKEND], ranges: ALL_DAY },
   '5x24': { days: MON_FRI, ranges: ALL_DAY },
-  '5x8': { days: MON_FRI, ranges: [['09:00', '12:00'], ['13:00', '18:00']] },
+  '5x8': {
+    days: MON_FRI,
+    ranges: [
+      ['09:00', '12:00'],
+      ['13:00', '18:00'],
+    ],
+  },
   '001-response': { days: MON_FRI, ranges: [['08:30', '17:30']] },
 };
 
@@ -247,25 +295,103 @@ describe('a contract’s own policy is validated by slaPolicySchema (domain/poli
   });
 
   test.each<[string, (policy: SlaPolicy) => unknown]>([
-    ['a negative duration', (p) => { p.levels[0].windows[0].maxMinutes = -60; return p; }],
-    ['a zero duration', (p) => { p.levels[0].windows[0].maxMinutes = 0; return p; }],
-    ['a fractional minute', (p) => { p.levels[0].windows[0].maxMinutes = 1.5; return p; }],
-    ['a lower bound above the upper bound', (p) => { p.levels[0].windows[0].minMinutes = 5 * H; return p; }],
-    ['a window counting in a calendar the policy does not have', (p) => { p.levels[1].windows[0].calendar = '24x7'; return p; }],
+    [
+      'a negative duration',
+      (p) => {
+        p.levels[0].windows[0].maxMinutes = -60;
+        return p;
+      },
+    ],
+    [
+      'a zero duration',
+      (p) => {
+        p.levels[0].windows[0].maxMinutes = 0;
+        return p;
+      },
+    ],
+    [
+      'a fractional minute',
+      (p) => {
+        p.levels[0].windows[0].maxMinutes = 1.5;
+        return p;
+      },
+    ],
+    [
+      'a lower bound above the upper bound',
+      (p) => {
+        p.levels[0].windows[0].minMinutes = 5 * H;
+        return p;
+      },
+    ],
+    [
+      'a window counting in a calendar the policy does not have',
+      (p) => {
+        p.levels[1].windows[0].calendar = '24x7';
+        return p;
+      },
+    ],
     ['an unknown meeting event', (p) => ({ ...p, levels: [{ ...p.levels[0], windows: [{ ...p.levels[0].windows[0], metBy: 'apology' }] }] })],
-    ['the same level twice', (p) => { p.levels[1].id = 'P1'; return p; }],
+    [
+      'the same level twice',
+      (p) => {
+        p.levels[1].id = 'P1';
+        return p;
+      },
+    ],
     ['no levels', (p) => ({ ...p, levels: [] })],
     ['no escalation tier', (p) => ({ ...p, escalationTiers: [] })],
-    ['no defect rule (a policy of its own must state it, R-000-3)', (p) => { const { defects: _defects, ...rest } = p; return rest; }],
+    [
+      'no defect rule (a policy of its own must state it, R-000-3)',
+      (p) => {
+        const { defects: _defects, ...rest } = p;
+        return rest;
+      },
+    ],
     ['an unknown reclassification rule', (p) => ({ ...p, reclassification: 'forgive' })],
     ['an unknown clock start', (p) => ({ ...p, clockStart: { kind: 'tomorrow' } })],
     ['a clock start in a missing calendar', (p) => ({ ...p, clockStart: { kind: 'next-working-instant', calendar: '5x8' } })],
-    ['a time zone that is not IANA', (p) => { p.calendars.office.timeZone = 'Mars/Olympus_Mons'; return p; }],
-    ['a time that is not HH:MM', (p) => { p.calendars.office.weekly.mon = [['9:00', '17:00']]; return p; }],
-    ['a time past 24:00', (p) => { p.calendars.office.weekly.mon = [['09:00', '24:30']]; return p; }],
-    ['an interval that ends before it starts', (p) => { p.calendars.office.weekly.mon = [['17:00', '09:00']]; return p; }],
-    ['a calendar with no working time at all', (p) => { p.calendars.office.weekly = {}; return p; }],
-    ['a holiday that is not a date', (p) => { p.calendars.office.holidays = ['25.12.2026']; return p; }],
+    [
+      'a time zone that is not IANA',
+      (p) => {
+        p.calendars.office.timeZone = 'Mars/Olympus_Mons';
+        return p;
+      },
+    ],
+    [
+      'a time that is not HH:MM',
+      (p) => {
+        p.calendars.office.weekly.mon = [['9:00', '17:00']];
+        return p;
+      },
+    ],
+    [
+      'a time past 24:00',
+      (p) => {
+        p.calendars.office.weekly.mon = [['09:00', '24:30']];
+        return p;
+      },
+    ],
+    [
+      'an interval that ends before it starts',
+      (p) => {
+        p.calendars.office.weekly.mon = [['17:00', '09:00']];
+        return p;
+      },
+    ],
+    [
+      'a calendar with no working time at all',
+      (p) => {
+        p.calendars.office.weekly = {};
+        return p;
+      },
+    ],
+    [
+      'a holiday that is not a date',
+      (p) => {
+        p.calendars.office.holidays = ['25.12.2026'];
+        return p;
+      },
+    ],
   ])('rejects %s', (_label, mutate) => {
     expect(slaPolicySchema.safeParse(mutate(custom())).success).toBe(false);
   });

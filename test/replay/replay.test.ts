@@ -10,7 +10,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { workflowBundle } from '../helpers/environments';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
-const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 function histories(names: string[] = files) {
   return names.map((file) => ({
@@ -20,12 +22,24 @@ function histories(names: string[] = files) {
 }
 
 test('the committed histories cover every hotline outcome, the call-back, contracts and official days', () => {
-  expect(files).toEqual(expect.arrayContaining([
-    'hotline-confirmed.json', 'hotline-breached-escalated.json', 'hotline-paused-resumed.json', 'hotline-severity-changed.json',
-    'hotline-auto-closed-reopened.json', 'hotline-finally-closed.json', 'hotline-not-entitled.json',
-    'hotline-notices-held.json', 'hotline-contract-applied.json', 'hotline-confirmed-during-effects.json',
-    'call-back-done.json', 'call-back-missed.json', 'contract-reminders.json', 'official-days.json',
-  ]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'hotline-confirmed.json',
+      'hotline-breached-escalated.json',
+      'hotline-paused-resumed.json',
+      'hotline-severity-changed.json',
+      'hotline-auto-closed-reopened.json',
+      'hotline-finally-closed.json',
+      'hotline-not-entitled.json',
+      'hotline-notices-held.json',
+      'hotline-contract-applied.json',
+      'hotline-confirmed-during-effects.json',
+      'call-back-done.json',
+      'call-back-missed.json',
+      'contract-reminders.json',
+      'official-days.json',
+    ]),
+  );
 });
 
 test('every committed history replays against the current workflow code', async () => {

@@ -27,7 +27,14 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(started.splice(0).map((id) => env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+  await Promise.all(
+    started.splice(0).map((id) =>
+      env.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
 });
 
 afterAll(() => worker?.stop());
@@ -64,7 +71,18 @@ test('an amendment that would make service periods overlap is refused and change
   const handle = await startContract(contractTerms());
   const failure = await handle
     .executeUpdate(amendContractUpdate, {
-      args: [{ by: 'sales-chen', reason: 'typo', changes: { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2026-12-31' }, { kind: 'paid', start: '2026-12-01', end: '2027-12-31' }] } }],
+      args: [
+        {
+          by: 'sales-chen',
+          reason: 'typo',
+          changes: {
+            servicePeriods: [
+              { kind: 'free', start: '2026-01-01', end: '2026-12-31' },
+              { kind: 'paid', start: '2026-12-01', end: '2027-12-31' },
+            ],
+          },
+        },
+      ],
     })
     .catch((error) => error);
   expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -83,7 +101,10 @@ test('reminds the customer by e-mail 30 and 7 days before a service period ends,
   expect(afterFirst.remindersDone.map((entry) => entry.outcome)).toEqual(['sent']);
   await env.sleep(15 * DAY);
   const state = await handle.query(contractStateQuery);
-  expect(state.remindersDone.map((entry) => [entry.key.split('/')[1], entry.outcome])).toEqual([['30d', 'sent'], ['7d', 'sent']]);
+  expect(state.remindersDone.map((entry) => [entry.key.split('/')[1], entry.outcome])).toEqual([
+    ['30d', 'sent'],
+    ['7d', 'sent'],
+  ]);
   // 09:00 in Shanghai is 01:00 UTC, 30 days before the end date.
   const [y, m, d] = end.split('-').map(Number);
   expect(state.remindersDone[0].atMs).toBeGreaterThanOrEqual(Date.UTC(y, m - 1, d) - 30 * DAY + 3_600_000);
@@ -103,7 +124,18 @@ test('an amendment adding a period schedules its reminders', async () => {
   const handle = await startContract(contractTerms({ servicePeriods: [{ kind: 'free', start: '2026-01-01', end: await localDateIn(1) }] }));
   const renewalEnd = await localDateIn(60);
   await handle.executeUpdate(amendContractUpdate, {
-    args: [{ by: 'sales-chen', reason: 'Paid renewal', changes: { servicePeriods: [{ kind: 'free', start: '2026-01-01', end: await localDateIn(1) }, { kind: 'paid', start: await localDateIn(2), end: renewalEnd }] } }],
+    args: [
+      {
+        by: 'sales-chen',
+        reason: 'Paid renewal',
+        changes: {
+          servicePeriods: [
+            { kind: 'free', start: '2026-01-01', end: await localDateIn(1) },
+            { kind: 'paid', start: await localDateIn(2), end: renewalEnd },
+          ],
+        },
+      },
+    ],
   });
   await env.sleep(31 * DAY);
   const state = await handle.query(contractStateQuery);

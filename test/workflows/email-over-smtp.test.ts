@@ -33,7 +33,9 @@ async function start(overrides: Parameters<typeof hotlineIntake>[0]) {
 
 test('a breach notice reaches each recipient over SMTP; a rejected address is recorded and the case goes on', async () => {
   const { intake, handle } = await start({
-    preset: '000', severity: '1', closing: { callBackSampleRate: 0 },
+    preset: '000',
+    severity: '1',
+    closing: { callBackSampleRate: 0 },
     notices: { to: ['desk@vendor.example', 'no-such-user@vendor.example'], outsideWorkingTime: 'at-once', officeHours: { timeZone: 'Asia/Shanghai', weekly: { mon: [['09:00', '18:00']] } } },
   });
   await env.sleep(31 * MINUTE);

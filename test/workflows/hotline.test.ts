@@ -42,7 +42,14 @@ async function start(intake: HotlineIntake) {
 // Every open case keeps timers; left running they make later tests skip through all of them.
 afterEach(async () => {
   const ids = startedIds.splice(0);
-  await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+  await Promise.all(
+    ids.map((id) =>
+      env.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
 });
 
 async function stateOf(handle: Awaited<ReturnType<typeof start>>): Promise<HotlineCase> {
@@ -151,9 +158,7 @@ test('rejects actions the state does not allow, synchronously and without touchi
 
 test('refuses a transfer with a clear error until the remote and on-site products exist', async () => {
   const handle = await start(hotlineIntake());
-  const failure = await handle
-    .executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails' }] })
-    .catch((error) => error);
+  const failure = await handle.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails' }] }).catch((error) => error);
   expect((failure.cause as ApplicationFailure).type).toBe('TransferUnavailable');
   expect((failure.cause as ApplicationFailure).message).toMatch(/on-site/);
 });
@@ -220,7 +225,8 @@ describe('pre-breach warnings and breach notices', () => {
 
   test('warns at 80 % of the window and notifies the breach at once under a 24×7 policy', async () => {
     const intake = hotlineIntake({
-      preset: '000', severity: '1',
+      preset: '000',
+      severity: '1',
       notices: { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'at-once', officeHours: officeHoursOn('sun') },
     });
     const handle = await start(intake);
@@ -247,7 +253,8 @@ describe('pre-breach warnings and breach notices', () => {
     const dayAfterTomorrow = new Date(nowMs + 8 * HOUR + 2 * 24 * HOUR);
     const weekday = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[dayAfterTomorrow.getUTCDay()];
     const intake = hotlineIntake({
-      preset: '000', severity: '1',
+      preset: '000',
+      severity: '1',
       notices: { to: ['desk@vendor.example'], outsideWorkingTime: 'next-working-instant', officeHours: officeHoursOn(weekday) },
     });
     const handle = await start(intake);

@@ -43,11 +43,21 @@ function start(overrides: Record<string, unknown> = {}) {
   return env.client.workflow.start(smallCheckWorkflow, {
     workflowId: `health-check-${caseId}`,
     taskQueue,
-    args: [{
-      caseId, product: 'health-check', customer: { id: 'cust-1', name: 'Acme Ltd', email: 'it@acme.example' }, timeZone: 'Asia/Shanghai',
-      policy: presetPolicy('004'), severity: 'standard', reportedMs: Date.now(), openedBy: 'agent-li',
-      closing: { callBackSampleRate: 0 }, channel: 'community', ...overrides,
-    }],
+    args: [
+      {
+        caseId,
+        product: 'health-check',
+        customer: { id: 'cust-1', name: 'Acme Ltd', email: 'it@acme.example' },
+        timeZone: 'Asia/Shanghai',
+        policy: presetPolicy('004'),
+        severity: 'standard',
+        reportedMs: Date.now(),
+        openedBy: 'agent-li',
+        closing: { callBackSampleRate: 0 },
+        channel: 'community',
+        ...overrides,
+      },
+    ],
   });
 }
 
@@ -62,7 +72,10 @@ test('a missed response window is breached at its due instant and escalates, tho
   await handle.signal(confirmed, { by: 'customer' });
   const result = await handle.result();
   expect(result).toMatchObject({ stage: 'closed', closeReason: 'Confirmed by the customer' });
-  expect(result.windows.map((window) => [window.name, window.metMs !== null])).toEqual([['response', true], ['restore', true]]);
+  expect(result.windows.map((window) => [window.name, window.metMs !== null])).toEqual([
+    ['response', true],
+    ['restore', true],
+  ]);
   expect(result.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['opened', 'breached', 'escalated', 'appointment-agreed', 'confirmed']));
 });
 
