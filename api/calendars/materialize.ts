@@ -7,7 +7,7 @@ import { CalendarError, WEEKDAYS, parseClock, type CalendarSpec } from '../../do
 import type { CalendarDataSource } from '../../domain/contract';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets } from '../../domain/time-zone';
-import type { OperatorYear } from '../../workflows/official-days';
+import type { OperatorYear } from '../../domain/official-days';
 import { DEFAULT_REGION, officialDays, type OfficialDays } from './official-days';
 
 export type { CalendarDataSource };

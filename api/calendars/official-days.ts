@@ -14,7 +14,7 @@ import chineseDaysData from 'chinese-days/dist/chinese-days.json';
 import chineseDaysPackage from 'chinese-days/package.json';
 import Holidays from 'date-holidays';
 import dateHolidaysPackage from 'date-holidays/package.json';
-import type { OperatorYear, YearAddition } from '../../workflows/official-days';
+import type { OperatorYear, YearAddition } from '../../domain/official-days';
 
 export const DEFAULT_REGION = 'CN';
 export const CHINESE_DAYS = `chinese-days@${chineseDaysPackage.version}`;

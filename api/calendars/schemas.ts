@@ -4,7 +4,7 @@ import type { CalendarSpec } from '../../domain/calendar';
 import { actor, identifier } from '../../domain/contract-schema';
 import { calendarSpecSchema, timeZoneSchema } from '../../domain/policy-schema';
 import { DEFAULT_TIME_ZONE, PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
-import { MAX_YEAR, MIN_YEAR, officialYearProblems } from '../../workflows/official-days';
+import { MAX_YEAR, MIN_YEAR, officialYearProblems } from '../../domain/official-days';
 import { DEFAULT_REGION, canonicalRegion, isKnownRegion } from './official-days';
 
 const REGION_MESSAGE = 'Unknown region: use CN, or a country or country-state code such as US or DE-BE';

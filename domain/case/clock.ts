@@ -22,7 +22,7 @@ import {
   reopenMetWindows,
   resumeWindows,
 } from '../sla-windows';
-import { type TierChange, type TierClock, applyTierTime, armTierClock, escalate, resumeTierClock, stopTierClock } from './escalation';
+import { type EscalationState, applyTierTime, armTierClock, escalate, resumeTierClock, stopTierClock } from './escalation';
 import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
 
 export interface ContractReference {
@@ -36,7 +36,7 @@ export interface ContractReference {
  */
 export const CURRENT_RULES = 2;
 
-export interface CaseClock {
+export interface CaseClock extends EscalationState {
   /** The rules version the case was opened under (absent: 1). */
   rules?: number;
   policy: SlaPolicy;
@@ -48,12 +48,6 @@ export interface CaseClock {
   paused: boolean;
   pausedSinceMs: number | null;
   pauses: { fromMs: number; toMs: number }[];
-  /** 1-based escalation tier (D-9). */
-  tier: number;
-  /** Every tier change with its cause and due instant (absent on cases opened under rules 1). */
-  tierChanges?: TierChange[];
-  /** The time the case may still stay at its tier (rules 2). */
-  tierClock?: TierClock | null;
   reportedMs: number;
   clockStartMs: number;
   windows: SlaWindow[];

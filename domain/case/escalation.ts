@@ -4,10 +4,9 @@
  * reason. The time at a tier counts in working time and stops with the case's clock (a pause, a
  * solution); every change is recorded with its cause and its due instant.
  */
-import { findLevel, minutesAtTier } from '../sla-policy';
+import { type SlaPolicy, findLevel, minutesAtTier } from '../sla-policy';
 import { PolicyCalendars } from '../sla-windows';
-import type { CaseClock, ClockedCase } from './clock';
-import { SYSTEM, localInstant, recordEntry } from './record';
+import { type CaseRecord, SYSTEM, localInstant, recordEntry } from './record';
 
 export type TierChangeCause = 'breach' | 'time-at-tier' | 'engineer' | 'contract';
 
@@ -36,6 +35,23 @@ export interface TierClock {
 function current(clock: CaseClock, calendars: PolicyCalendars): PolicyCalendars {
   return calendars.policy === clock.policy ? calendars : new PolicyCalendars(clock.policy);
 }
+
+/** The escalation part of a case's clock (domain/case/clock.ts extends it). */
+export interface EscalationState {
+  policy: SlaPolicy;
+  severity: string;
+  running: boolean;
+  paused: boolean;
+  /** 1-based escalation tier (D-9). */
+  tier: number;
+  /** Every tier change with its cause and due instant (absent on cases opened under rules 1). */
+  tierChanges?: TierChange[];
+  /** The time the case may still stay at its tier (rules 2). */
+  tierClock?: TierClock | null;
+}
+
+type CaseClock = EscalationState;
+type ClockedCase = CaseRecord & EscalationState;
 
 export function lastTier(clock: CaseClock): number {
   return clock.policy.escalationTiers.length;

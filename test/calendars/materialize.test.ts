@@ -5,7 +5,7 @@ import { isRoundTheClock, materializePolicy, yearsForCase } from '../../api/cale
 import { BusinessCalendar, CalendarError } from '../../domain/calendar';
 import { presetPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
-import type { OperatorYear } from '../../workflows/official-days';
+import type { OperatorYear } from '../../domain/official-days';
 
 const HOUR = 3_600_000;
 const shanghai = new ZoneOffsets('Asia/Shanghai');

@@ -4,8 +4,8 @@
  * years an operator added.
  */
 import { CHINESE_DAYS, DATE_HOLIDAYS, UnknownRegionError, canonicalRegion, officialDays, packageCoversYear } from '../../api/calendars/official-days';
-import type { OperatorYear } from '../../workflows/official-days';
-import { officialYearProblems } from '../../workflows/official-days';
+import type { OperatorYear } from '../../domain/official-days';
+import { officialYearProblems } from '../../domain/official-days';
 
 const weekday = (date: string) => ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${date}T00:00:00Z`).getUTCDay()];
 
