@@ -105,6 +105,33 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
     await save('hotline-severity-carried', handle);
   },
+  /** Rules 2: an engineer escalates, then the time at tier 2 runs out (D-9). */
+  async 'escalated-time-at-tier'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '004', severity: 'complex', policy: { ...presetPolicy('004'), minutesAtTier: [24 * 60, 60] }, ...silent }));
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates.escalate, { args: [{ by, reason: 'Needs the service consultant' }] });
+    await env.sleep('61 minutes');
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Rebuilt the index' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-escalated-time-at-tier', handle);
+  },
+  /** Rules 2: an outcome other than solved, rejected by the customer, then solved (M001-3). */
+  async 'outcome-rejected'({ start, save }) {
+    const handle = await start(hotlineIntake({ preset: '001', severity: 'L4', ...silent }));
+    await handle.executeUpdate(hotlineUpdates['record-outcome'], { args: [{ by: 'manager-zhao', outcome: 'memo', text: 'Platform limit; workaround agreed' }] });
+    await handle.executeUpdate(hotlineUpdates.reject, { args: [{ by: 'customer', reason: 'Workaround does not hold' }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched in 8.5.3' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-outcome-rejected', handle);
+  },
+  /** Rules 2: a phone case is not closed by silence; the customer confirms weeks later (R-001-8). */
+  async 'phone-no-auto-close'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ channel: 'phone', ...silent }));
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });
+    await env.sleep('40 days');
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-phone-no-auto-close', handle);
+  },
   async 'auto-closed-reopened'({ env, start, save }) {
     const handle = await start(hotlineIntake(silent));
     await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Patched' }] });

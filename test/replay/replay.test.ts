@@ -34,6 +34,11 @@ test('the committed histories cover every hotline outcome, the call-back, contra
       'hotline-notices-held.json',
       'hotline-contract-applied.json',
       'hotline-confirmed-during-effects.json',
+      // Rules 2 (the seeds' reading): reclassification by role, escalation clock, outcomes, channel rule.
+      'hotline-severity-carried.json',
+      'hotline-escalated-time-at-tier.json',
+      'hotline-outcome-rejected.json',
+      'hotline-phone-no-auto-close.json',
       'call-back-done.json',
       'call-back-missed.json',
       'contract-reminders.json',
