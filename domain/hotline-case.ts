@@ -116,6 +116,11 @@ export function createHotlineCase(intake: HotlineIntake, nowMs: number, calendar
   return { ...core, product: 'hotline', problem: intake.problem, status: 'open', entitlement, owner: intake.openedBy };
 }
 
+/** The case as its workflow opens it, computed outside (the same code on the same intake): for start-time search attributes. */
+export function openingCase(intake: HotlineIntake): HotlineCase {
+  return createHotlineCase(intake, Date.parse(intake.reportedAt), new PolicyCalendars(intake.policy));
+}
+
 /** The hotline status of a stage, given the case was `open` or `in-progress` while working. */
 function statusOf(stage: CaseStage, working: 'open' | 'in-progress'): HotlineStatus {
   return stage === 'working' ? working : stage;

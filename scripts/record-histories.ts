@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { HotlineIntake } from '../domain/hotline-case';
+import { type HotlineIntake, openingCase } from '../domain/hotline-case';
+import { caseSearchAttributes } from '../workflows/search-attributes';
 import { callBackWorkflowId } from '../domain/products';
 import { WEEKDAYS, type CalendarSpec } from '../domain/calendar';
 import { presetPolicy } from '../domain/sla-policy';
@@ -215,7 +216,9 @@ async function record(name: string, scenario: (run: Run) => Promise<void>): Prom
       taskQueue: worker.taskQueue,
       async start(intake) {
         const reported = { ...intake, reportedAt: new Date(await env.currentTimeMs()).toISOString() };
-        return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue: worker.taskQueue, args: [{ intake: reported }] });
+        // Under rules 2 the API starts a case with its first search attributes; the recording does too.
+        const typedSearchAttributes = reported.rules === undefined ? undefined : caseSearchAttributes(openingCase(reported), 'open');
+        return env.client.workflow.start(hotlineWorkflow, { workflowId: `hotline-${intake.caseId}`, taskQueue: worker.taskQueue, args: [{ intake: reported }], typedSearchAttributes });
       },
       async save(file, handle, { running = false } = {}) {
         if (!running) await handle.result().catch(() => undefined);

@@ -10,7 +10,7 @@ const envSchema = z.object({
   AFTERCARE_MAIL_FROM: z.string().min(3).default('Aftercare <aftercare@localhost>'),
   // Cached runs bound the worker's memory, not open cases (a run out of the cache replays its short
   // history when it wakes). Measured with this bundle: 2–4 MB each; `npm run bench` checks the total.
-  AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(40),
+  AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(32),
   AFTERCARE_WORKFLOW_BUNDLE: z.string().optional(),
 });
 

@@ -3,31 +3,26 @@
  * the run's current details.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { isBreached, nextWindowDueMs, tierName } from '../domain/case/clock';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { tierName } from '../domain/case/clock';
 import type { CaseCore, DeadlineKind } from '../domain/case/core';
 import { windowStatus } from '../domain/case/view';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
-import { BREACHED, CASE_STATUS, CONTRACT_ID, CUSTOMER_ID, ESCALATION_TIER, NEXT_DUE_AT, PRODUCT, SEVERITY } from './search-attributes';
+import { caseSearchAttributeUpdates } from './search-attributes';
 
-/** Upserts the case's search attributes when they differ from the last ones written. */
+/**
+ * Upserts the case's search attributes when they differ from the last ones written. A case the API
+ * started with its first attributes already set (see `caseSearchAttributes`) writes nothing at first.
+ */
 export class SearchAttributeSync {
   private last = '';
 
+  constructor(private readonly startedWith?: TypedSearchAttributes) {}
+
   /** `status` is the product's own status word (`CaseStatus`). */
   sync(state: CaseCore, status: string): void {
-    const due = nextWindowDueMs(state);
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: PRODUCT, value: state.product },
-      { key: CUSTOMER_ID, value: state.customer.id },
-      { key: SEVERITY, value: state.severity },
-      { key: CASE_STATUS, value: state.paused ? 'paused' : status },
-      { key: BREACHED, value: isBreached(state) },
-      { key: ESCALATION_TIER, value: state.tier },
-      { key: NEXT_DUE_AT, value: due === null ? null : new Date(due) },
-      // Only cases under a contract carry it, so runs recorded before contracts replay unchanged.
-      ...(state.contract ? [{ key: CONTRACT_ID, value: state.contract.id }] : []),
-    ];
+    const pairs = caseSearchAttributeUpdates(state, status);
+    if (this.last === '' && this.startedWith) this.last = JSON.stringify(pairs.map((pair) => this.startedWith!.get(pair.key) ?? null));
     const fingerprint = JSON.stringify(pairs.map((pair) => pair.value));
     if (fingerprint === this.last) return;
     this.last = fingerprint;

@@ -41,7 +41,12 @@ export interface LoopSteps {
 /** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
 const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
 
-export async function runLoop(steps: LoopSteps, changes: Changes): Promise<void> {
+/**
+ * `wakeForActionsDuringEffects`: the run was started knowing the loop wakes for actions taken
+ * while effects ran (cases under rules 2, every straight-line product), so no patch marker is
+ * needed; runs started before that ask `patched()`, as they always did.
+ */
+export async function runLoop(steps: LoopSteps, changes: Changes, { wakeForActionsDuringEffects = false } = {}): Promise<void> {
   while (!steps.finished()) {
     const seenBeforeEffects = changes.revision;
     await steps.carryOutEffects(false);
@@ -52,7 +57,7 @@ export async function runLoop(steps: LoopSteps, changes: Changes): Promise<void>
     }
     // An action taken while an effect was awaited (a confirmation during the call-back's start) must
     // wake the loop: without it a closed case waited forever for a change that had already happened.
-    const seen = patched(ACTIONS_DURING_EFFECTS_WAKE) ? seenBeforeEffects : changes.revision;
+    const seen = wakeForActionsDuringEffects || patched(ACTIONS_DURING_EFFECTS_WAKE) ? seenBeforeEffects : changes.revision;
     const deadline = steps.nextDeadline();
     if (deadline === null) {
       await condition(() => changes.revision !== seen);
@@ -203,7 +208,7 @@ export interface CaseBeside {
  */
 export async function runBeside<T>(state: CaseCore, changes: Changes, beside: CaseBeside, steps: () => Promise<T>): Promise<T> {
   let stepsDone = false;
-  const attributes = new SearchAttributeSync();
+  const attributes = new SearchAttributeSync(workflowInfo().typedSearchAttributes);
   const loop = runLoop(
     {
       finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
@@ -219,6 +224,7 @@ export async function runBeside<T>(state: CaseCore, changes: Changes, beside: Ca
       applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
     },
     changes,
+    { wakeForActionsDuringEffects: true },
   );
   try {
     return await steps();

@@ -5,7 +5,7 @@
  * more (R-001-8). The clock, closing, notices and the
  * loop are the shared case core and runtime; this file wires the hotline's state machine to them.
  */
-import { continueAsNew, log, setHandler } from '@temporalio/workflow';
+import { continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
@@ -70,7 +70,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     return created ? { created, state } : { created };
   });
 
-  const attributes = new SearchAttributeSync();
+  const attributes = new SearchAttributeSync(workflowInfo().typedSearchAttributes);
   const status = () => state.status;
   await runLoop(
     {
@@ -88,6 +88,8 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
     },
     changes,
+    // Cases opened under rules 2 were started by code that wakes for actions during effects.
+    { wakeForActionsDuringEffects: (state.rules ?? 1) >= 2 },
   );
   return { caseId: state.caseId, status: state.status, closeReason: state.closeReason, breaches: state.breaches };
 }

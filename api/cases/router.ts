@@ -6,12 +6,13 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { CURRENT_RULES } from '../../domain/case/clock';
 import { hotlineCaseView } from '../../domain/case-view';
 import { type ActionPayload, API_ACTION_TYPES, type HotlineActionType, actionSchema } from '../../domain/hotline-actions';
-import type { HotlineCase, HotlineIntake } from '../../domain/hotline-case';
+import { type HotlineCase, type HotlineIntake, openingCase } from '../../domain/hotline-case';
 import { caseWorkflowId, callBackWorkflowId } from '../../domain/products';
 import { DEFAULT_TIME_ZONE } from '../../domain/sla-policy';
 import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { actorOf } from '../actor';
 import { HttpError } from '../errors';
@@ -77,6 +78,8 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
       // Same case id twice: the running case answers; a closed one is never started again.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // Set now, as the case's first task would: that task then writes none (one visibility write less).
+      typedSearchAttributes: caseSearchAttributes(openingCase(intake), 'open'),
       staticSummary: `Hotline case ${caseId} · ${intake.customer.name} · ${intake.policy.id} severity ${intake.severity}`,
       staticDetails: intake.problem.description.slice(0, 500),
     });
