@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CHANNELS } from './case/closing';
 import { PRODUCTS } from './products';
-import { slaPolicySchema, timeZoneSchema } from './policy-schema';
+import { newPolicySchema, slaPolicySchema, timeZoneSchema } from './policy-schema';
 import { DEFAULT_TIME_ZONE, PRESET_IDS } from './sla-policy';
 
 export const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-"');
@@ -67,13 +67,18 @@ export const closingTermsSchema = z
   .partial()
   .strict();
 
+/** A preset, or a policy of the contract's own: as stored (lenient), or as taken on now (`newPolicySchema`). */
+function policyTerm(custom: typeof slaPolicySchema | typeof newPolicySchema) {
+  return z.union([z.object({ preset: z.enum(PRESET_IDS) }).strict(), z.object({ custom }).strict()]);
+}
+
 /** Every term, none defaulted: the shape of an amendment's `changes` is this, partial. */
 export const contractTermsObject = z.object({
   customer: z.object({ id: identifier, name: z.string().trim().min(1).max(200), email: z.email() }),
   timeZone: timeZoneSchema,
   servicePeriods: servicePeriodsSchema,
   products: z.array(z.enum(PRODUCTS)).min(1).max(PRODUCTS.length),
-  policy: z.union([z.object({ preset: z.enum(PRESET_IDS) }).strict(), z.object({ custom: slaPolicySchema }).strict()]),
+  policy: policyTerm(slaPolicySchema),
   calendarData: calendarDataSchema,
   reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
   freeTrainingSessionsPerYear: z.number().int().min(0).max(100),
@@ -96,11 +101,15 @@ export const newContractTermsSchema = contractTermsObject.extend({
   reminderDaysBeforeEnd: contractTermsObject.shape.reminderDaysBeforeEnd.default([30, 7]),
   noticeRecipients: contractTermsObject.shape.noticeRecipients.default([]),
   preBreachWarning: preBreachWarningSchema.default({ atPercent: DEFAULT_WARNING_PERCENT }),
+  policy: policyTerm(newPolicySchema),
 });
 
 export const amendmentSchema = z.object({
   by: actor,
   reason: z.string().trim().min(1).max(2000),
-  changes: contractTermsObject.partial().refine((changes) => Object.keys(changes).length > 0, 'Name at least one term to change'),
+  changes: contractTermsObject
+    .partial()
+    .extend({ policy: policyTerm(newPolicySchema).optional() })
+    .refine((changes) => Object.keys(changes).length > 0, 'Name at least one term to change'),
 });
 export type AmendmentRequest = z.infer<typeof amendmentSchema>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { OUTCOMES } from './case/closing';
 import { actor, identifier } from './contract-schema';
+import { slaPolicySchema } from './policy-schema';
 import type { SlaPolicy } from './sla-policy';
 
 const note = z.string().trim().max(2000).optional();
@@ -15,8 +16,10 @@ export const severityId = z.string().min(1).max(40);
 
 /** A policy snapshot the API built from a contract (calendars with official days written in). */
 const policySnapshot = z.custom<SlaPolicy>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as SlaPolicy).id === 'string' && Array.isArray((value as SlaPolicy).levels),
-  'A policy snapshot',
+  // Checked whole (a payload sent around the API must not reach the state machine half-formed),
+  // but kept as sent: the snapshot's calendars carry fields the schema does not list.
+  (value) => slaPolicySchema.safeParse(value).success,
+  'A policy snapshot the schema accepts',
 );
 
 export const hotlineActionSchemas = {
@@ -33,6 +36,8 @@ export const hotlineActionSchemas = {
   transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
   /** An engineer hands the case up one tier, saying why (D-9). */
   escalate: z.object({ by: actor, reason: text }),
+  /** A service manager closes a solved case the customer never confirmed (D-24). */
+  close: z.object({ by: actor, reason: text }),
   /** An amended contract's policy snapshot, applied explicitly; `severity` maps the level when ids differ. */
   'apply-contract': z.object({
     by: actor,

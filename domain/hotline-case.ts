@@ -6,7 +6,7 @@
  */
 import { type CaseCore, type CoreIntake, applyCaseTime, nextCaseDeadline, openCore } from './case/core';
 import { type ContractReference, applyContractPolicy, endPause, meetEvent, pauseClock, reclassify } from './case/clock';
-import { type CaseStage, type Channel, type ClosingSettings, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy } from './case/closing';
+import { type CaseStage, type Channel, type ClosingSettings, closeUnconfirmed, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy } from './case/closing';
 import { escalate, lastTier } from './case/escalation';
 import { type Customer, recordEntry } from './case/record';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
@@ -141,6 +141,7 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
     case 'confirm':
     case 'reject':
     case 'reopen':
+    case 'close':
       return closingActionAllowed(stage, action.type) ? null : wrongState([]);
     case 'change-severity':
       if (!findLevel(state.policy, action.severity)) {
@@ -202,6 +203,11 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       confirmSolution(state, nowMs);
       state.status = 'closed';
       audit('confirmed', action.note);
+      return;
+    case 'close':
+      closeUnconfirmed(state, nowMs, action.reason);
+      state.status = 'closed';
+      audit('closed', action.reason);
       return;
     case 'reject':
       rejectSolution(state, nowMs, calendars);

@@ -80,8 +80,8 @@ export const slaPolicySchema = z
     reclassification: z.enum(['default', 'restart', 'carry-elapsed', 'from-report']),
     upgradeRestartsClock: z.boolean().optional(),
     defectsAlwaysCovered: z.boolean().optional(),
-    /** Required: a policy of a contract's own states how defects are treated (no silent default). */
-    defects: z.enum(DEFECT_RULES),
+    /** Stated by every new policy (`newPolicySchema`); contracts stored before the rule have none. */
+    defects: z.enum(DEFECT_RULES).optional(),
     requirements: z.enum(REQUIREMENT_RULES).default('paid'),
   })
   .superRefine((policy, ctx) => {
@@ -105,3 +105,10 @@ export const slaPolicySchema = z
 
 /** Type check: the schema describes exactly the domain's policy. */
 export const parseSlaPolicy = (input: unknown): SlaPolicy => slaPolicySchema.parse(input) as SlaPolicy;
+
+/** A policy a contract takes on now (created or amended): it states how defects are treated, no silent default (R-000-3). */
+export const newPolicySchema = slaPolicySchema.superRefine((policy, ctx) => {
+  if (policy.defects === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['defects'], message: `State the defect rule: one of ${DEFECT_RULES.join(', ')}` });
+  }
+});

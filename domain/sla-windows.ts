@@ -219,7 +219,7 @@ export function reclassifyWindows(windows: SlaWindow[], input: ReclassifyInput, 
   const capLater = input.byRole === true && upgrade && !restartsOnUpgrade && input.policy.reclassification === 'default';
 
   const continues = (window: SlaWindow, spec: WindowSpec) =>
-    input.byRole ? roleOfWindow(window) === roleOf(spec) : input.continueBy === 'event' ? window.metBy === spec.metBy : window.name === spec.name;
+    input.byRole ? roleOfWindow(window) === roleOf(spec) : input.continueBy === 'event' ? window.metBy === spec.metBy || window.name === spec.name : window.name === spec.name;
   const armed: SlaWindow[] = [];
   for (const spec of level.windows.filter((candidate) => input.events.some((event) => isMetBy(candidate, event)))) {
     const previous = windows.filter((window) => continues(window, spec) && !window.superseded);

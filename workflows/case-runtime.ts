@@ -80,9 +80,17 @@ export interface OutboxOwner {
  * together: several notices falling due at once cost one workflow task, not one each. Only a
  * permanent rejection ends the retries; it is reported, and the workflow goes on.
  */
-export async function sendOutbox(owner: OutboxOwner, report: { sent(email: Email): void; rejected(email: Email, reason: string): void }, final = false): Promise<void> {
+export async function sendOutbox(
+  owner: OutboxOwner,
+  report: { sent(email: Email): void; rejected(email: Email, reason: string): void },
+  { final = false, oneAtATime = false }: { final?: boolean; /** As the contract workflow always sent (its recorded runs replay so). */ oneAtATime?: boolean } = {},
+): Promise<void> {
   const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
-  for (let ready = owner.outbox.filter(isReady); ready.length > 0; ready = owner.outbox.filter(isReady)) {
+  const due = () => {
+    const ready = owner.outbox.filter(isReady);
+    return oneAtATime ? ready.slice(0, 1) : ready;
+  };
+  for (let ready = due(); ready.length > 0; ready = due()) {
     const outcomes = await Promise.allSettled(ready.map((email) => sendEmail(email)));
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') return report.sent(ready[index]);
@@ -102,7 +110,7 @@ export async function carryOutCaseEffects(state: CaseCore, final: boolean): Prom
       sent: (email) => recordEntry(state, Date.now(), 'email-sent', SYSTEM, `${email.subject} → ${email.to}`),
       rejected: (email, reason) => recordEntry(state, Date.now(), 'email-rejected', SYSTEM, `${email.subject} → ${email.to}: ${reason}`),
     },
-    final,
+    { final },
   );
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];
@@ -178,10 +186,13 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       // be recorded, not fail every replay of the task that delivers it.
       const by = typeof (payload as { by?: unknown })?.by === 'string' ? (payload as { by: string }).by : 'unknown';
       const parsed = handlers.parse(type, payload);
-      const refusal =
-        'error' in parsed
-          ? { type: 'MalformedSignal' as const, message: `malformed payload: ${parsed.error}` }
-          : (handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now()));
+      let refusal: Refusal | null;
+      try {
+        refusal =
+          'error' in parsed ? { type: 'MalformedSignal', message: `malformed payload: ${parsed.error}` } : (handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now()));
+      } catch (error) {
+        refusal = { type: 'MalformedSignal', message: `malformed payload: ${(error as Error).message}` };
+      }
       if (refusal || 'error' in parsed) {
         handlers.ignored(by, type, refusal!.message, Date.now());
         return;

@@ -65,13 +65,17 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
       // A contract runs for as long as its customer exists: reminders for every period it gains.
       finished: () => false,
       carryOutEffects: () =>
-        sendOutbox(state, {
-          sent: () => undefined,
-          // A mailbox that no longer exists must not end the contract: record it and go on.
-          rejected: (email, reason) => {
-            state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason }];
+        sendOutbox(
+          state,
+          {
+            sent: () => undefined,
+            // A mailbox that no longer exists must not end the contract: record it and go on.
+            rejected: (email, reason) => {
+              state.rejectedEmails = [...(state.rejectedEmails ?? []), { key: email.key, to: email.to, atMs: Date.now(), reason }];
+            },
           },
-        }),
+          { oneAtATime: true },
+        ),
       present: () => undefined,
       continueAsNew: () => continueAsNew<typeof contractWorkflow>({ ...input, carried: state }),
       nextDeadline: () => {

@@ -48,7 +48,9 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     types: HOTLINE_ACTION_TYPES,
     signals: hotlineSignals,
     updates: hotlineUpdates,
-    parse: parseAction,
+    // Cases opened under rules 1 took any payload their state machine accepted (a signal from the
+    // Web UI without a reason, say); their recorded histories replay only that way.
+    parse: (type, payload) => ((state.rules ?? 1) >= 2 ? parseAction(type, payload) : { action: { ...(payload as object), type } as HotlineAction }),
     refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
     signalRefusal: (type) => (type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null),
     apply: (action, nowMs) => {
@@ -70,7 +72,9 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     return created ? { created, state } : { created };
   });
 
-  const attributes = new SearchAttributeSync(workflowInfo().typedSearchAttributes);
+  // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
+  // them): the first task need not write them again. Earlier runs always wrote them first.
+  const attributes = new SearchAttributeSync((state.rules ?? 1) >= 2 ? workflowInfo().typedSearchAttributes : undefined);
   const status = () => state.status;
   await runLoop(
     {

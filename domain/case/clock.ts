@@ -22,7 +22,7 @@ import {
   reopenMetWindows,
   resumeWindows,
 } from '../sla-windows';
-import { type EscalationState, applyTierTime, armTierClock, escalate, resumeTierClock, stopTierClock } from './escalation';
+import { type EscalationState, applyTierTime, armTierClock, escalate, resumeTierClock, retargetTierClock, stopTierClock } from './escalation';
 import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
 
 export interface ContractReference {
@@ -167,6 +167,7 @@ export function reclassify(clock: CaseClock, toLevel: string, atMs: number, cale
     calendars,
   );
   clock.severity = toLevel;
+  retargetTierClock(clock, atMs, calendars, clock.tier);
 }
 
 /**
@@ -197,9 +198,10 @@ export function applyContractPolicy(clock: CaseClock, contract: ContractReferenc
   if (clock.running && !clock.paused) resumeWindows(clock.windows, atMs, new PolicyCalendars(policy));
   clock.policy = policy;
   clock.severity = toLevel;
+  const tierBefore = clock.tier;
   clock.tier = Math.min(clock.tier, policy.escalationTiers.length);
   clock.contract = contract;
-  if (clock.tierClock !== undefined) armTierClock(clock, atMs, new PolicyCalendars(policy));
+  retargetTierClock(clock, atMs, new PolicyCalendars(policy), tierBefore);
   return policy;
 }
 

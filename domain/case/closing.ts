@@ -113,13 +113,14 @@ export function openClosing(defaults: ClosingSettings, settings: Partial<Closing
   };
 }
 
-export type ClosingAction = 'confirm' | 'reject' | 'reopen';
+export type ClosingAction = 'confirm' | 'reject' | 'reopen' | 'close';
 
 /** The stages in which each closing action is allowed. */
 const ALLOWED: Record<ClosingAction, readonly CaseStage[]> = {
   confirm: ['solved', 'auto-closed'],
   reject: ['solved'],
   reopen: ['auto-closed'],
+  close: ['solved', 'auto-closed'],
 };
 
 export function closingActionAllowed(stage: CaseStage, action: ClosingAction): boolean {
@@ -147,6 +148,14 @@ export function giveSolution(state: ClosableCase, text: string, by: string, atMs
 export function autoClosesByChannel(state: CaseClosing): boolean {
   const channels = state.closing.autoCloseChannels;
   return channels === undefined || (state.channel !== undefined && channels.includes(state.channel));
+}
+
+/**
+ * A service manager closes a solved case the customer never confirmed (D-24): cases on channels
+ * that do not close by themselves would otherwise wait for ever.
+ */
+export function closeUnconfirmed(state: ClosableCase, atMs: number, reason: string): void {
+  close(state, atMs, `Closed without the customer's confirmation: ${reason}`);
 }
 
 export function confirmSolution(state: ClosableCase, atMs: number): void {

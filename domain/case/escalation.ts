@@ -77,6 +77,30 @@ export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCa
   };
 }
 
+/**
+ * After a severity change or an applied contract: the time at the tier goes on in the level's
+ * clock, keeping what it used (a change neither forgives nor adds time); a level without windows
+ * has none. A lowered tier (a contract with fewer tiers) is recorded.
+ */
+export function retargetTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars, tierBefore: number): void {
+  if (clock.tierChanges === undefined) return;
+  const previous = clock.tierClock ?? null;
+  if (previous && previous.runningSinceMs !== null) {
+    previous.consumedMs += current(clock, calendars).get(previous.calendar).workingTimeBetween(previous.runningSinceMs, atMs);
+  }
+  if (clock.tier !== tierBefore) {
+    clock.tierChanges.push({ from: tierBefore, to: clock.tier, atMs, cause: 'contract', dueMs: atMs, by: SYSTEM });
+  }
+  armTierClock(clock, atMs, calendars);
+  const next = clock.tierClock;
+  if (!next || !previous || previous.tier !== next.tier) return;
+  next.consumedMs = Math.min(previous.consumedMs, next.budgetMs);
+  if (next.runningSinceMs !== null)
+    next.dueMs = current(clock, calendars)
+      .get(next.calendar)
+      .addWorkingTime(atMs, next.budgetMs - next.consumedMs);
+}
+
 export function stopTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
   const tierClock = clock.tierClock;
   if (!tierClock || tierClock.runningSinceMs === null) return;

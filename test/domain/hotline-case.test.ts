@@ -17,6 +17,7 @@ import {
   nextDeadline,
   refusalOf,
 } from '../../domain/hotline-case';
+import { parseAction } from '../../domain/hotline-actions';
 import { type PresetId, presetPolicy } from '../../domain/sla-policy';
 import { PolicyCalendars, type SlaWindow } from '../../domain/sla-windows';
 import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
@@ -191,6 +192,7 @@ describe('refusalOf: which action each status allows', () => {
     transfer: { type: 'transfer', by: 'agent-li', to: 'remote', situation: 'Needs a look at the server' },
     escalate: { type: 'escalate', by: 'agent-li', reason: 'Needs the maintenance team' },
     'record-outcome': outcome('memo'),
+    close: { type: 'close', by: 'manager-zhao', reason: 'Customer unreachable for three months' },
     'apply-contract': applyContract(2),
   };
   /** The statuses in which each action is allowed (the case not paused). */
@@ -206,6 +208,7 @@ describe('refusalOf: which action each status allows', () => {
     transfer: [],
     escalate: ['open', 'in-progress'],
     'record-outcome': ['open', 'in-progress'],
+    close: ['solved', 'auto-closed'],
     'apply-contract': ['open', 'in-progress', 'solved', 'auto-closed'],
   };
 
@@ -655,6 +658,14 @@ describe('automatic close is a rule of the channel (R-001-8)', () => {
     expect(nextDeadline(off.state)).toBeNull();
   });
 
+  test('a service manager may close a solved case the customer never confirmed (D-24)', () => {
+    const { state, act } = openCase('000', '1', { channel: 'phone' });
+    act(solve(), T0 + HOUR);
+    act({ type: 'close', by: 'manager-zhao', reason: 'No answer after three calls' }, T0 + 60 * 24 * HOUR);
+    expect(state).toMatchObject({ status: 'closed', closedMs: T0 + 60 * 24 * HOUR, closeReason: "Closed without the customer's confirmation: No answer after three calls" });
+    expect(nextDeadline(state)).toBeNull();
+  });
+
   test('a case opened under the first rules (rules 1) auto-closes whatever its channel, as it did', () => {
     const { state, act } = openCase('000', '1', { channel: 'phone', rules: 1 });
     act(solve(), T0 + HOUR);
@@ -915,5 +926,29 @@ describe('review fixes', () => {
     act({ type: 'reject', by: 'customer', reason: 'still broken' }, T0 + 3 * HOUR);
     expect(state.status).toBe('in-progress');
     expect(state.tier).toBeLessThanOrEqual(state.policy.escalationTiers.length);
+  });
+});
+
+describe('review fixes (rules 2)', () => {
+  test('a severity change keeps the time already used at the tier (a change neither forgives nor adds time)', () => {
+    const { state, act } = openCase('004', 'complex');
+    act(respond, T0 + 10 * MIN);
+    act(severity('standard'), T0 + 10 * HOUR);
+    expect(state.tierClock).toMatchObject({ tier: 1, consumedMs: 10 * HOUR, dueMs: T0 + 24 * HOUR });
+  });
+
+  test('an amended contract applied to a case keeps the time at the tier, and a lowered tier is recorded', () => {
+    const { state, act } = openCase('004', 'standard', { contract: { id: 'acme', version: 1 } });
+    act(escalate('Needs the consultant'), T0 + MIN);
+    act(escalate('Needs headquarters'), T0 + 2 * MIN);
+    expect(state.tier).toBe(3);
+    act({ type: 'apply-contract', by: 'ops-liu', severity: 'A', policy: presetPolicy('002-software'), contract: { id: 'acme', version: 2 } }, T0 + HOUR);
+    expect(state.tier).toBe(2);
+    expect(state.tierChanges!.at(-1)).toMatchObject({ from: 3, to: 2, cause: 'contract' });
+  });
+
+  test('an apply-contract payload with a half-formed policy is refused by its schema, not by a crash in the state machine', () => {
+    const parsed = parseAction('apply-contract', { by: 'ops', contract: { id: 'acme', version: 2 }, policy: { id: 'x', levels: [{ id: 'C' }] } });
+    expect(parsed).toEqual({ error: expect.stringContaining('policy') });
   });
 });

@@ -4,7 +4,8 @@
  * concrete report implies.
  */
 import type { CalendarSpec, TimeRange } from '../../domain/calendar';
-import { parseSlaPolicy, slaPolicySchema } from '../../domain/policy-schema';
+import { amendmentSchema, contractTermsObject } from '../../domain/contract-schema';
+import { newPolicySchema, parseSlaPolicy, slaPolicySchema } from '../../domain/policy-schema';
 import { PRESET_IDS, type PresetId, type SlaPolicy, compareSeverity, presetPolicy } from '../../domain/sla-policy';
 import { PolicyCalendars, clockStartMs, openWindows } from '../../domain/sla-windows';
 import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
@@ -290,6 +291,20 @@ describe('a contract’s own policy is validated by slaPolicySchema (domain/poli
     };
   }
 
+  test('a policy a contract takes on now must state its defect rule (R-000-3); one stored before the rule still parses', () => {
+    const { defects: _defects, ...withoutRule } = custom();
+    expect(newPolicySchema.safeParse(withoutRule).success).toBe(false);
+    expect(newPolicySchema.safeParse(custom()).success).toBe(true);
+    expect(slaPolicySchema.safeParse(withoutRule).success).toBe(true);
+  });
+
+  test('a contract stored before the defect rule can still be amended in its other terms; a new policy of its own must state it', () => {
+    const { defects: _defects, ...stored } = custom();
+    expect(amendmentSchema.safeParse({ by: 'sales', reason: 'New desk', changes: { noticeRecipients: ['desk@vendor.example'] } }).success).toBe(true);
+    expect(contractTermsObject.shape.policy.safeParse({ custom: stored }).success).toBe(true);
+    expect(amendmentSchema.safeParse({ by: 'sales', reason: 'New policy', changes: { policy: { custom: stored } } }).success).toBe(false);
+  });
+
   test('a custom policy parses unchanged', () => {
     expect(parseSlaPolicy(custom())).toEqual(custom());
   });
@@ -340,13 +355,6 @@ describe('a contract’s own policy is validated by slaPolicySchema (domain/poli
     ],
     ['no levels', (p) => ({ ...p, levels: [] })],
     ['no escalation tier', (p) => ({ ...p, escalationTiers: [] })],
-    [
-      'no defect rule (a policy of its own must state it, R-000-3)',
-      (p) => {
-        const { defects: _defects, ...rest } = p;
-        return rest;
-      },
-    ],
     ['an unknown reclassification rule', (p) => ({ ...p, reclassification: 'forgive' })],
     ['an unknown clock start', (p) => ({ ...p, clockStart: { kind: 'tomorrow' } })],
     ['a clock start in a missing calendar', (p) => ({ ...p, clockStart: { kind: 'next-working-instant', calendar: '5x8' } })],

@@ -285,3 +285,13 @@ test('an engineer escalates with a reason; the tier change is recorded with who,
   expect(later.tier).toBe(3);
   expect(later.tierChanges!.map((change) => change.cause)).toEqual(['engineer', 'time-at-tier']);
 });
+
+test('a signal the action schema rejects is recorded as ignored; a case opened under rules 1 takes it as it always did', async () => {
+  const current = await start(hotlineIntake({ preset: '004', severity: 'standard' }));
+  const first = await start(hotlineIntake({ preset: '004', severity: 'standard', rules: undefined }));
+  for (const handle of [current, first]) await handle.signal(hotlineSignals.pause, { by: 'ops-web-ui' } as never);
+  const ignored = await stateOf(current);
+  expect(ignored.paused).toBe(false);
+  expect(ignored.audit.at(-1)).toMatchObject({ type: 'ignored', by: 'ops-web-ui', details: expect.stringContaining('reason') });
+  expect((await stateOf(first)).paused).toBe(true);
+});
