@@ -52,6 +52,12 @@ export function toHttpError(error: unknown): HttpError {
   if (bodyError.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'The body is not valid JSON');
   if (bodyError.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The body is larger than the API accepts');
   if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported') return new HttpError(415, 'unsupported_encoding', 'Send UTF-8 JSON');
+  if (bodyError.type === 'request.aborted') return new HttpError(400, 'request_aborted', 'The request body ended before it was complete; nothing was changed');
+  // Any other request the HTTP layer already judged malformed: a bad percent-escape in the path
+  // (express: 400), a body labelled gzip that is not, a length that does not match.
+  if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new HttpError(bodyError.status, 'malformed_request', `The request is malformed: ${(error as Error).message ?? 'unreadable'}; nothing was changed`);
+  }
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'No such case');
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const type = error.cause.type ?? 'ApplicationFailure';

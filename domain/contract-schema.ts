@@ -9,7 +9,24 @@ import { newPolicySchema, slaPolicySchema, timeZoneSchema } from './policy-schem
 import { DEFAULT_TIME_ZONE, PRESET_IDS } from './sla-policy';
 
 export const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-"');
-export const actor = z.string().trim().min(1).max(100);
+/**
+ * Characters no name or text of a case may hold: control characters other than tab and line
+ * breaks (NUL…), bidirectional overrides that make a text read otherwise than it is stored, and
+ * lone surrogates (not text at all).
+ */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A trimmed text of `min`–`max` characters without unsafe characters. */
+export function plainText(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((value) => !UNSAFE_TEXT.test(value), 'No control characters (such as NUL), bidirectional overrides or lone surrogates');
+}
+
+export const actor = plainText(1, 100);
 const localDate = z.iso.date();
 
 export const servicePeriodSchema = z
@@ -74,7 +91,7 @@ function policyTerm(custom: typeof slaPolicySchema | typeof newPolicySchema) {
 
 /** Every term, none defaulted: the shape of an amendment's `changes` is this, partial. */
 export const contractTermsObject = z.object({
-  customer: z.object({ id: identifier, name: z.string().trim().min(1).max(200), email: z.email() }),
+  customer: z.object({ id: identifier, name: plainText(1, 200), email: z.email() }),
   timeZone: timeZoneSchema,
   servicePeriods: servicePeriodsSchema,
   products: z.array(z.enum(PRODUCTS)).min(1).max(PRODUCTS.length),
@@ -106,7 +123,7 @@ export const newContractTermsSchema = contractTermsObject.extend({
 
 export const amendmentSchema = z.object({
   by: actor,
-  reason: z.string().trim().min(1).max(2000),
+  reason: plainText(1, 2000),
   changes: contractTermsObject
     .partial()
     .extend({ policy: policyTerm(newPolicySchema).optional() })

@@ -6,12 +6,12 @@
  */
 import { z } from 'zod';
 import { OUTCOMES } from './case/closing';
-import { actor, identifier } from './contract-schema';
+import { actor, identifier, plainText } from './contract-schema';
 import { slaPolicySchema } from './policy-schema';
 import type { SlaPolicy } from './sla-policy';
 
-const note = z.string().trim().max(2000).optional();
-const text = z.string().trim().min(1).max(5000);
+const note = plainText(0, 2000).optional();
+const text = plainText(1, 5000);
 export const severityId = z.string().min(1).max(40);
 
 /** A policy snapshot the API built from a contract (calendars with official days written in). */

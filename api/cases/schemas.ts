@@ -9,6 +9,7 @@ import {
   noticesOutsideWorkingTimeSchema,
   preBreachWarningSchema,
   servicePeriodsSchema,
+  plainText,
 } from '../../domain/contract-schema';
 import { CHANNELS } from '../../domain/case/closing';
 import { PROBLEM_TYPES } from '../../domain/entitlement';
@@ -19,14 +20,20 @@ import { timeZoneSchema } from '../../domain/policy-schema';
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
 
-/** When a report was received (D-17): never in the future. */
-export const reportedAtSchema = z.iso.datetime({ offset: true }).refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future');
+/** A service desk's records start long after this; earlier instants are typing errors (and zones had no fixed offsets then). */
+const EARLIEST_REPORT = '2000-01-01T00:00:00Z';
+
+/** When a report was received (D-17): never in the future, never before 2000. */
+export const reportedAtSchema = z.iso
+  .datetime({ offset: true })
+  .refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, 'reportedAt cannot be in the future')
+  .refine((value) => Date.parse(value) >= Date.parse(EARLIEST_REPORT), `reportedAt cannot be before ${EARLIEST_REPORT}`);
 
 const customerSchema = z.object({
   id: identifier,
-  name: z.string().trim().min(1).max(200),
+  name: plainText(1, 200),
   email: z.email(),
-  phone: z.string().trim().min(3).max(40).optional(),
+  phone: plainText(3, 40).optional(),
 });
 
 /** Terms a case under a contract takes from the contract, never from the request. */
@@ -42,10 +49,10 @@ export const createCaseBody = z
     contractId: identifier.optional(),
     customer: customerSchema.optional(),
     problem: z.object({
-      description: z.string().trim().min(1).max(5000),
+      description: plainText(1, 5000),
       type: z.enum(PROBLEM_TYPES),
       softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
-      environment: z.string().trim().min(1).max(1000),
+      environment: plainText(1, 1000),
     }),
     preset: z.enum(PRESET_IDS).optional(),
     severity: z.string().min(1).max(40),
@@ -88,7 +95,7 @@ export type CreateCaseBody = z.infer<typeof createCaseBody>;
 
 export const caseIdParams = z.object({ caseId: identifier });
 
-const note = z.string().trim().max(2000).optional();
+const note = plainText(0, 2000).optional();
 
 export const surveyBody = z.object({
   by: actor,

@@ -90,12 +90,24 @@ describe('POST /cases', () => {
     ['a period ending before it starts', { servicePeriods: [{ kind: 'free', start: '2026-12-31', end: '2026-01-01' }] }, ['servicePeriods', 0, 'end']],
     ['an unknown preset', { preset: '999' }, ['preset']],
     ['an invalid time zone', { timeZone: 'Mars/Olympus' }, ['timeZone']],
+    ['a report before 2000 (no fixed zone offsets then)', { reportedAt: '1899-12-31T23:00:00+08:00' }, ['reportedAt']],
+    ['a NUL character in the problem', { problem: { description: 'Export\u0000fails', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS' } }, ['problem', 'description']],
+    ['a bidirectional override in the customer name', { customer: { id: 'cust-api', name: 'Acme \u202Edtl', email: 'it@acme.example' } }, ['customer', 'name']],
+    ['a lone surrogate in the environment', { problem: { description: 'Export fails', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS \uD800' } }, ['problem', 'environment']],
   ])('%s is a 400 naming the field', async (_name, overrides, field) => {
     const body = caseBody(overrides);
     const refused = await post('/cases', body);
     expect(refused.status).toBe(400);
     expect(refused.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(field);
     expect(await runsOf(body.caseId)).toBe(0);
+  });
+
+  test('a bad percent-escape in the path, a body labelled gzip that is not, are 400s, not 500s', async () => {
+    const escape = await get('/cases/%zz');
+    expect(escape).toMatchObject({ status: 400, body: { error: 'malformed_request' } });
+    const gzip = await post('/cases', caseBody(), { 'content-encoding': 'gzip' });
+    expect(gzip.status).toBe(400);
+    expect(gzip.body.error).toBeDefined();
   });
 
   test('malformed JSON is a 400, a huge body a 413', async () => {
