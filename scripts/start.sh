@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Starts the whole system: Temporal dev server (SQLite file + Web UI), the worker and the API.
 # With TEMPORAL_ADDRESS set, connects to that cluster instead and starts no dev server.
-# Ctrl-C stops everything.
+# The worker is supervised: after a crash it is started again (backing off while it keeps failing
+# at once) while the server and the API go on serving. Ctrl-C stops everything; so does the end of
+# the server or the API, which nothing here can stand in for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/search-attributes.sh
 bash scripts/ensure-deps.sh
 
 export TZ=UTC  # workers compute in explicit zones; a host TZ must never leak into workflow code
+data_dir="${AFTERCARE_DATA_DIR:-.data}"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -21,11 +24,11 @@ trap stop_all INT TERM EXIT
 
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   cli=$(bash scripts/ensure-temporal-cli.sh)
-  mkdir -p .data
+  mkdir -p "$data_dir"
   port="${TEMPORAL_PORT:-7233}"
   ui_port="${TEMPORAL_UI_PORT:-8233}"
   "$cli" server start-dev \
-    --db-filename .data/temporal.db \
+    --db-filename "$data_dir/temporal.db" \
     --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
     --port "$port" --ui-port "$ui_port" --ip 127.0.0.1 \
     --log-level error \
@@ -51,8 +54,10 @@ fi
 
 # node itself (not npx): a signal reaches the process that handles it, not a wrapper.
 node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
-AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/run-worker.sh &
+mkdir -p "$data_dir"
+AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/supervise.sh "$data_dir/worker.pid" bash scripts/run-worker.sh &
 pids+=($!)
 node --import tsx api/index.ts &
 pids+=($!)
+# Only the server or the API ending ends the system; the supervisor outlives worker crashes.
 wait -n "${pids[@]}"

@@ -1,0 +1,121 @@
+/**
+ * `npm start` as users run it (scripts/start.sh, on its own ports and data folder): a worker killed
+ * with SIGKILL is started again while the API and the Temporal server keep serving, and a case
+ * taken in while no worker ran is opened by the new one. Ctrl-C (SIGTERM) then stops everything.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { uniqueId } from '../helpers/fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+jest.setTimeout(300_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+function caseBody(caseId: string) {
+  return {
+    caseId,
+    customer: { id: 'cust-start', name: 'Acme Ltd', email: 'it@acme.example' },
+    problem: { description: 'Export fails', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7' },
+    preset: '000',
+    severity: '3',
+    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
+    openedBy: 'agent-li',
+  };
+}
+
+let system: ChildProcess | undefined;
+let output = '';
+const dataDir = mkdtempSync(path.join(tmpdir(), 'aftercare-start-'));
+const pidFile = path.join(dataDir, 'worker.pid');
+let baseUrl = '';
+
+beforeAll(async () => {
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  baseUrl = `http://127.0.0.1:${apiPort}`;
+  const { TEMPORAL_ADDRESS: _address, ...env } = process.env;
+  system = spawn('bash', ['scripts/start.sh'], {
+    cwd: ROOT,
+    detached: true,
+    env: {
+      ...env,
+      AFTERCARE_DATA_DIR: dataDir,
+      AFTERCARE_OUTBOX_DIR: path.join(dataDir, 'outbox'),
+      AFTERCARE_TASK_QUEUE: uniqueId('start-tq'),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      PORT: String(apiPort),
+    },
+  });
+  system.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  system.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+});
+
+afterAll(async () => {
+  if (system?.pid && system.exitCode === null) {
+    try {
+      process.kill(-system.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+async function postCase(caseId: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseBody(caseId)) });
+  await response.text();
+  return response.status;
+}
+
+test('a killed worker is started again while the API and the server keep serving; SIGTERM stops it all', async () => {
+  await until('a first case through the API', async () => ((await postCase(uniqueId('start-first'))) === 201 ? true : undefined), 240_000).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);
+  });
+  const firstWorker = Number(readFileSync(pidFile, 'utf8'));
+  process.kill(firstWorker, 'SIGKILL');
+
+  // The API still answers while no worker runs, and a case taken in now is opened by the next worker.
+  expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+  expect(await postCase(uniqueId('start-during'))).toBe(201);
+  const secondWorker = Number(readFileSync(pidFile, 'utf8'));
+  expect(secondWorker).not.toBe(firstWorker);
+  expect(output).toContain('exited with status 137; starting it again');
+
+  const exited = new Promise<number | null>((resolve) => system!.once('exit', (code) => resolve(code)));
+  process.kill(system!.pid!, 'SIGTERM');
+  await exited;
+  await until('the worker to stop', async () => (isRunning(secondWorker) ? undefined : true), 30_000);
+  expect(existsSync(pidFile)).toBe(false);
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
