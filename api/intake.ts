@@ -102,9 +102,7 @@ export async function assembleTerms(client: Client, request: TermsRequest): Prom
   };
   // 4. Entitlement, by the same function the case runs at its start.
   if (request.problemType !== undefined) {
-    const { defectsAlwaysCovered, defects, requirements } = terms.policy;
-    const entitlementTerms = { servicePeriods: terms.servicePeriods, timeZone, defectsAlwaysCovered, defects, requirements };
-    terms.entitlement = entitlementAt(entitlementTerms, request.reportedMs, request.problemType, request.paidWorkRequested ?? false);
+    terms.entitlement = entitlementAt(terms, terms.policy, request.reportedMs, request.problemType, request.paidWorkRequested ?? false);
   }
   return terms;
 }

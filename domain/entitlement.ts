@@ -135,8 +135,16 @@ function earliestStartAfter(request: EntitlementRequest): string {
 }
 
 /** The decision for a report received at `reportedMs`, read as a date in the customer's zone. */
+/** What a policy says about entitlement; an `SlaPolicy` is one. */
+export interface EntitlementRules {
+  defectsAlwaysCovered?: boolean;
+  defects?: DefectRule;
+  requirements?: RequirementRule;
+}
+
 export function entitlementAt(
-  terms: { servicePeriods: ServicePeriod[]; timeZone: string; defectsAlwaysCovered?: boolean; defects?: DefectRule; requirements?: RequirementRule },
+  terms: { servicePeriods: ServicePeriod[]; timeZone: string },
+  rules: EntitlementRules,
   reportedMs: number,
   problemType: ProblemType,
   paidWorkRequested: boolean,
@@ -146,8 +154,8 @@ export function entitlementAt(
     reportedOn: localDateOf(reportedMs, new ZoneOffsets(terms.timeZone)),
     problemType,
     paidWorkRequested,
-    defectsAlwaysCovered: terms.defectsAlwaysCovered,
-    ...(terms.defects !== undefined && { defects: terms.defects }),
-    ...(terms.requirements !== undefined && { requirements: terms.requirements }),
+    defectsAlwaysCovered: rules.defectsAlwaysCovered,
+    ...(rules.defects !== undefined && { defects: rules.defects }),
+    ...(rules.requirements !== undefined && { requirements: rules.requirements }),
   });
 }

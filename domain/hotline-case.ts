@@ -79,9 +79,7 @@ export class NotEntitledError extends Error {
 
 /** Whether the intake is covered, paid work or refused (R-001-1, D-10); the API asks before it starts anything. */
 export function intakeEntitlement(intake: HotlineIntake, reportedMs: number): EntitlementDecision {
-  const { defectsAlwaysCovered, defects, requirements } = intake.policy;
-  const terms = { servicePeriods: intake.servicePeriods, timeZone: intake.timeZone, defectsAlwaysCovered, defects, requirements };
-  return entitlementAt(terms, reportedMs, intake.problem.type, intake.paidWorkRequested ?? false);
+  return entitlementAt(intake, intake.policy, reportedMs, intake.problem.type, intake.paidWorkRequested ?? false);
 }
 
 /** The core's part of a hotline intake: what any product's case would be opened with. */

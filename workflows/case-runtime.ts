@@ -6,7 +6,7 @@
  * updates.
  */
 import { ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { SignalDefinition, TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
 import type { Email } from '../domain/email';
@@ -186,27 +186,45 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       // be recorded, not fail every replay of the task that delivers it.
       const by = typeof (payload as { by?: unknown })?.by === 'string' ? (payload as { by: string }).by : 'unknown';
       const parsed = handlers.parse(type, payload);
+      if ('error' in parsed) return handlers.ignored(by, type, `malformed payload: ${parsed.error}`, Date.now());
       let refusal: Refusal | null;
       try {
-        refusal =
-          'error' in parsed ? { type: 'MalformedSignal', message: `malformed payload: ${parsed.error}` } : (handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now()));
+        refusal = handlers.signalRefusal?.(type) ?? handlers.refusalOf(parsed.action, Date.now());
       } catch (error) {
         refusal = { type: 'MalformedSignal', message: `malformed payload: ${(error as Error).message}` };
       }
-      if (refusal || 'error' in parsed) {
-        handlers.ignored(by, type, refusal!.message, Date.now());
-        return;
-      }
+      if (refusal) return handlers.ignored(by, type, refusal.message, Date.now());
       handlers.apply(parsed.action, Date.now());
     });
   }
 }
 
-export interface CaseBeside {
+export interface CaseView {
   /** The product's status word for `CaseStatus` and the current details. */
   status(): string;
   /** The case's calendars (its policy's; an applied contract may replace them). */
   calendars(): PolicyCalendars;
+  /** The search attributes the case was started with, when the starter set them as its first task would. */
+  startedWith?: TypedSearchAttributes;
+}
+
+/** The loop steps every case shares: its effects, what ops read, and its next deadline. */
+export function caseLoopSteps(state: CaseCore, view: CaseView): Pick<LoopSteps, 'carryOutEffects' | 'present' | 'nextDeadline'> {
+  const attributes = new SearchAttributeSync(view.startedWith);
+  return {
+    carryOutEffects: (final) => carryOutCaseEffects(state, final),
+    present: () => {
+      attributes.sync(state, view.status());
+      showCurrentDetails(state, view.status());
+    },
+    nextDeadline: () => {
+      const deadline = nextCaseDeadline(state, view.calendars());
+      return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
+    },
+  };
+}
+
+export interface CaseBeside extends Omit<CaseView, 'startedWith'> {
   /** How the customer's e-mail names the case (the automatic close). */
   describe: string;
 }
@@ -219,19 +237,10 @@ export interface CaseBeside {
  */
 export async function runBeside<T>(state: CaseCore, changes: Changes, beside: CaseBeside, steps: () => Promise<T>): Promise<T> {
   let stepsDone = false;
-  const attributes = new SearchAttributeSync(workflowInfo().typedSearchAttributes);
   const loop = runLoop(
     {
+      ...caseLoopSteps(state, { ...beside, startedWith: workflowInfo().typedSearchAttributes }),
       finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
-      carryOutEffects: (final) => carryOutCaseEffects(state, final),
-      present: () => {
-        attributes.sync(state, beside.status());
-        showCurrentDetails(state, beside.status());
-      },
-      nextDeadline: () => {
-        const deadline = nextCaseDeadline(state, beside.calendars());
-        return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
-      },
       applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
     },
     changes,

@@ -2,17 +2,17 @@
  * Hotline case: durable timers enforce the response and diagnosis windows in working
  * time, actions arrive as signals or updates, and a solved case closes on confirmation, or — when
  * its channel is one that does (D-23) — by itself after a month of silence, reopenable for a month
- * more (R-001-8). The clock, closing, notices and the
- * loop are the shared case core and runtime; this file wires the hotline's state machine to them.
+ * more (R-001-8). The clock, closing, notices and the loop are the shared case core and runtime;
+ * this file wires the hotline's state machine to them.
  */
 import { continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
-import { NotEntitledError, applyAction, applyTime, createHotlineCase, nextDeadline, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
+import { NotEntitledError, applyAction, applyTime, createHotlineCase, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
+import { followsSeedRules } from '../domain/case/clock';
 import { recordEntry } from '../domain/case/record';
 import { PolicyCalendars } from '../domain/sla-windows';
-import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
-import { Changes, carryOutCaseEffects, handleActions, runLoop } from './case-runtime';
+import { Changes, caseLoopSteps, handleActions, runLoop } from './case-runtime';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
 import { businessFailure } from './failures';
 
@@ -41,6 +41,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     return calendars;
   };
   if (!input.carried) for (const warning of state.warnings) log.warn(warning, { caseId: state.caseId });
+  const seedRules = followsSeedRules(state);
   const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
@@ -50,7 +51,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     updates: hotlineUpdates,
     // Cases opened under rules 1 took any payload their state machine accepted (a signal from the
     // Web UI without a reason, say); their recorded histories replay only that way.
-    parse: (type, payload) => ((state.rules ?? 1) >= 2 ? parseAction(type, payload) : { action: { ...(payload as object), type } as HotlineAction }),
+    parse: (type, payload) => (seedRules ? parseAction(type, payload) : { action: { ...(payload as object), type } as HotlineAction }),
     refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
     signalRefusal: (type) => (type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null),
     apply: (action, nowMs) => {
@@ -72,28 +73,22 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     return created ? { created, state } : { created };
   });
 
-  // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
-  // them): the first task need not write them again. Earlier runs always wrote them first.
-  const attributes = new SearchAttributeSync((state.rules ?? 1) >= 2 ? workflowInfo().typedSearchAttributes : undefined);
-  const status = () => state.status;
   await runLoop(
     {
+      ...caseLoopSteps(state, {
+        status: () => state.status,
+        calendars: currentCalendars,
+        // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
+        // them): the first task need not write them again. Earlier runs always wrote them first.
+        startedWith: seedRules ? workflowInfo().typedSearchAttributes : undefined,
+      }),
       finished: () => state.status === 'closed',
-      carryOutEffects: (final) => carryOutCaseEffects(state, final),
-      present: () => {
-        attributes.sync(state, status());
-        showCurrentDetails(state, status());
-      },
       continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
-      nextDeadline: () => {
-        const deadline = nextDeadline(state, currentCalendars());
-        return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
-      },
       applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
     },
     changes,
     // Cases opened under rules 2 were started by code that wakes for actions during effects.
-    { wakeForActionsDuringEffects: (state.rules ?? 1) >= 2 },
+    { wakeForActionsDuringEffects: seedRules },
   );
   return { caseId: state.caseId, status: state.status, closeReason: state.closeReason, breaches: state.breaches };
 }

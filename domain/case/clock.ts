@@ -22,7 +22,9 @@ import {
   reopenMetWindows,
   resumeWindows,
 } from '../sla-windows';
-import { type EscalationState, applyTierTime, armTierClock, escalate, resumeTierClock, retargetTierClock, stopTierClock } from './escalation';
+import { type EscalationState, applyTierTime, armTierClock, escalate, resumeTierClock, retargetTierClock, stopTierClock, tierName } from './escalation';
+
+export { tierName } from './escalation';
 import { type CaseRecord, SYSTEM, caseKey, localInstant, recordEntry } from './record';
 
 export interface ContractReference {
@@ -36,16 +38,16 @@ export interface ContractReference {
  */
 export const CURRENT_RULES = 2;
 
+/** Whether a case runs under rules 2 (the seeds' reading) rather than the first rules. */
+export function followsSeedRules(clock: { rules?: number }): boolean {
+  return (clock.rules ?? 1) >= 2;
+}
+
 export interface CaseClock extends EscalationState {
   /** The rules version the case was opened under (absent: 1). */
   rules?: number;
-  policy: SlaPolicy;
-  severity: string;
   /** The events this product meets windows with; windows met by others belong to other products. */
   events: MeetingEvent[];
-  /** False once nothing is owed (solved, closed); true again when the customer rejects or reopens. */
-  running: boolean;
-  paused: boolean;
   pausedSinceMs: number | null;
   pauses: { fromMs: number; toMs: number }[];
   reportedMs: number;
@@ -162,7 +164,7 @@ export function reclassify(clock: CaseClock, toLevel: string, atMs: number, cale
       pauses,
       paused: clock.paused,
       events: clock.events,
-      byRole: (clock.rules ?? 1) >= 2,
+      byRole: followsSeedRules(clock),
     },
     calendars,
   );
@@ -179,6 +181,7 @@ export function applyContractPolicy(clock: CaseClock, contract: ContractReferenc
   pauseWindows(clock.windows, atMs, calendars);
   // Windows kept from the old policy (met ones, reopenable) still name its calendars.
   const policy: SlaPolicy = { ...newPolicy, calendars: { ...clock.policy.calendars, ...newPolicy.calendars } };
+  const newCalendars = new PolicyCalendars(policy);
   reclassifyWindows(
     clock.windows,
     {
@@ -193,24 +196,20 @@ export function applyContractPolicy(clock: CaseClock, contract: ContractReferenc
       events: clock.running ? clock.events : [],
       continueBy: 'event',
     },
-    new PolicyCalendars(policy),
+    newCalendars,
   );
-  if (clock.running && !clock.paused) resumeWindows(clock.windows, atMs, new PolicyCalendars(policy));
+  if (clock.running && !clock.paused) resumeWindows(clock.windows, atMs, newCalendars);
   clock.policy = policy;
   clock.severity = toLevel;
   const tierBefore = clock.tier;
   clock.tier = Math.min(clock.tier, policy.escalationTiers.length);
   clock.contract = contract;
-  retargetTierClock(clock, atMs, new PolicyCalendars(policy), tierBefore);
+  retargetTierClock(clock, atMs, newCalendars, tierBefore);
   return policy;
 }
 
 export function isBreached(clock: CaseClock): boolean {
   return clock.breaches.length > 0;
-}
-
-export function tierName(clock: CaseClock): string {
-  return clock.policy.escalationTiers[clock.tier - 1] ?? '';
 }
 
 export type ClockDeadlineKind = 'window' | 'warning' | 'notice' | 'escalation';

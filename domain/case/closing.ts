@@ -51,13 +51,7 @@ export const SPOT_CHECK_RATE = 0.2;
  */
 export function closingDefaults(policyId: string, rules: number): ClosingSettings {
   if (rules < 2) return DEFAULT_CLOSING;
-  return {
-    autoCloseAfterMonths: 1,
-    autoCloseChannels: ['community'],
-    reopenWithinMonths: 1,
-    callBackSampleRate: policyId === '004' ? 1 : SPOT_CHECK_RATE,
-    callBackWithinHours: 48,
-  };
+  return { ...DEFAULT_CLOSING, autoCloseChannels: ['community'], callBackSampleRate: policyId === '004' ? 1 : SPOT_CHECK_RATE };
 }
 
 /**

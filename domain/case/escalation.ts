@@ -40,6 +40,7 @@ function current(clock: CaseClock, calendars: PolicyCalendars): PolicyCalendars 
 export interface EscalationState {
   policy: SlaPolicy;
   severity: string;
+  /** False once nothing is owed (solved, closed); true again when the customer rejects or reopens. */
   running: boolean;
   paused: boolean;
   /** 1-based escalation tier (D-9). */
@@ -57,8 +58,15 @@ export function lastTier(clock: CaseClock): number {
   return clock.policy.escalationTiers.length;
 }
 
-/** Starts the time at the case's tier (none at the last tier, or for a level without windows). */
-export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
+export function tierName(clock: CaseClock): string {
+  return clock.policy.escalationTiers[clock.tier - 1] ?? '';
+}
+
+/**
+ * Starts the time at the case's tier (none at the last tier, or for a level without windows),
+ * with `consumedMs` of it already used.
+ */
+export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars, consumedMs = 0): void {
   if (clock.tierChanges === undefined) return;
   const calendar = findLevel(clock.policy, clock.severity)?.windows[0]?.calendar;
   if (clock.tier >= lastTier(clock) || calendar === undefined) {
@@ -66,14 +74,19 @@ export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCa
     return;
   }
   const budgetMs = minutesAtTier(clock.policy, clock.tier) * 60_000;
+  const used = Math.min(consumedMs, budgetMs);
   const running = clock.running && !clock.paused;
   clock.tierClock = {
     tier: clock.tier,
     calendar,
     budgetMs,
-    consumedMs: 0,
+    consumedMs: used,
     runningSinceMs: running ? atMs : null,
-    dueMs: running ? current(clock, calendars).get(calendar).addWorkingTime(atMs, budgetMs) : null,
+    dueMs: running
+      ? current(clock, calendars)
+          .get(calendar)
+          .addWorkingTime(atMs, budgetMs - used)
+      : null,
   };
 }
 
@@ -84,21 +97,12 @@ export function armTierClock(clock: CaseClock, atMs: number, calendars: PolicyCa
  */
 export function retargetTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars, tierBefore: number): void {
   if (clock.tierChanges === undefined) return;
-  const previous = clock.tierClock ?? null;
-  if (previous && previous.runningSinceMs !== null) {
-    previous.consumedMs += current(clock, calendars).get(previous.calendar).workingTimeBetween(previous.runningSinceMs, atMs);
-  }
+  stopTierClock(clock, atMs, calendars);
+  const previous = clock.tierClock;
   if (clock.tier !== tierBefore) {
     clock.tierChanges.push({ from: tierBefore, to: clock.tier, atMs, cause: 'contract', dueMs: atMs, by: SYSTEM });
   }
-  armTierClock(clock, atMs, calendars);
-  const next = clock.tierClock;
-  if (!next || !previous || previous.tier !== next.tier) return;
-  next.consumedMs = Math.min(previous.consumedMs, next.budgetMs);
-  if (next.runningSinceMs !== null)
-    next.dueMs = current(clock, calendars)
-      .get(next.calendar)
-      .addWorkingTime(atMs, next.budgetMs - next.consumedMs);
+  armTierClock(clock, atMs, calendars, previous?.tier === clock.tier ? previous.consumedMs : 0);
 }
 
 export function stopTierClock(clock: CaseClock, atMs: number, calendars: PolicyCalendars): void {
@@ -131,7 +135,7 @@ export function escalate(
   const by = change.by ?? SYSTEM;
   clock.tierChanges?.push({ from, to: clock.tier, atMs, cause: change.cause, dueMs: change.dueMs, by, ...(change.reason !== undefined && { reason: change.reason }) });
   const why = change.cause === 'breach' ? 'a window was missed' : change.cause === 'time-at-tier' ? `unsolved at tier ${from} past its time` : (change.reason ?? 'escalated');
-  const details = `Tier ${from} → ${clock.tier}: ${clock.policy.escalationTiers[clock.tier - 1] ?? ''}`;
+  const details = `Tier ${from} → ${clock.tier}: ${tierName(clock)}`;
   // Cases opened before escalation had its own clock record only the tiers, as they did.
   recordEntry(clock, atMs, 'escalated', by, clock.tierChanges ? `${details} (${why}; due ${localInstant(clock, change.dueMs)})` : details);
   armTierClock(clock, change.armFromMs ?? atMs, calendars);
