@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { caseWorkflowId } from '../../domain/products';
+import { caseRequestBody } from '../../test/helpers/fixtures';
 import { caseStateQuery } from '../../workflows/messages';
 import type { emptyWorkflow } from './workflows';
 import { type Result, percentile, pool, round } from './util';
@@ -96,19 +97,9 @@ async function stillRunning(handles: WorkflowHandle[], graceMs: number): Promise
 }
 
 function caseBody(caseId: string) {
-  return {
-    caseId,
-    customer: { id: 'bench', name: 'Bench Ltd', email: 'it@bench.example' },
-    problem: { description: 'Reports page fails to load', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7, Oracle 19c' },
-    // Level 3: a one-hour response window, so these cases never fall due during the bench and
-    // never add timer load to the breach measurement.
-    preset: '000',
-    severity: '3',
-    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
-    openedBy: 'agent-bench',
-    // Every solution called back: the heaviest lifecycle (the preset's spot check would skip most).
-    closing: { callBackSampleRate: 1 },
-  };
+  // Level 3: a one-hour response window, so these cases never fall due during the bench and
+  // never add timer load to the breach measurement. Every solution is called back: the heaviest lifecycle.
+  return caseRequestBody({ caseId, customer: { id: 'bench', name: 'Bench Ltd', email: 'it@bench.example' }, severity: '3', openedBy: 'agent-bench' });
 }
 
 /** Round trips of the lifecycles' action requests (respond, provide-solution, confirm), in ms. */

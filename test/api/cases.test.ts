@@ -3,26 +3,11 @@
  */
 import { Client } from '@temporalio/client';
 import { apiConnection } from '../../api/temporal-connection';
-import { uniqueId } from '../helpers/fixtures';
+import { caseRequestBody as caseBody, uniqueId } from '../helpers/fixtures';
 import { request, startApi, useApiStack } from '../helpers/http';
 
 const stack = useApiStack('api');
 const { post, get } = stack;
-
-function caseBody(overrides: Record<string, unknown> = {}) {
-  return {
-    caseId: uniqueId('api-case'),
-    customer: { id: 'cust-api', name: 'Acme Ltd', email: 'it@acme.example' },
-    problem: { description: 'Nightly export stops at 3%', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7' },
-    preset: '000',
-    severity: '2',
-    servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }],
-    openedBy: 'agent-li',
-    // Every solution called back, so the call-back routes have one to show.
-    closing: { callBackSampleRate: 1 },
-    ...overrides,
-  };
-}
 
 /** How many runs the server holds for a case id: proves a refused request started nothing. */
 async function runsOf(caseId: string): Promise<number> {

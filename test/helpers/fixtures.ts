@@ -42,3 +42,18 @@ export async function actAndRead<A extends [unknown, ...unknown[]]>(
   await handle.executeUpdate<ActionResult, A>(update, options);
   return handle.query(caseStateQuery);
 }
+
+/** The body of a `POST /cases` as a backend team sends it: preset 000 level 2, every solution called back. */
+export function caseRequestBody(overrides: Record<string, unknown> = {}) {
+  return {
+    caseId: uniqueId('api-case'),
+    customer: { id: 'cust-api', name: 'Acme Ltd', email: 'it@acme.example' },
+    problem: { description: 'Nightly export stops at 3%', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7' },
+    preset: '000',
+    severity: '2',
+    servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }],
+    openedBy: 'agent-li',
+    closing: { callBackSampleRate: 1 },
+    ...overrides,
+  };
+}

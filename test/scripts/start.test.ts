@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniqueId } from '../helpers/fixtures';
+import { caseRequestBody, uniqueId } from '../helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(300_000);
@@ -33,18 +33,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(500);
   }
-}
-
-function caseBody(caseId: string) {
-  return {
-    caseId,
-    customer: { id: 'cust-start', name: 'Acme Ltd', email: 'it@acme.example' },
-    problem: { description: 'Export fails', type: 'bug', softwareVersion: '8.5.2', environment: 'CentOS 7' },
-    preset: '000',
-    severity: '3',
-    servicePeriods: [{ kind: 'free', start: '2020-01-01', end: '2099-12-31' }],
-    openedBy: 'agent-li',
-  };
 }
 
 let system: ChildProcess | undefined;
@@ -85,7 +73,7 @@ afterAll(async () => {
 });
 
 async function postCase(caseId: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseBody(caseId)) });
+  const response = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseRequestBody({ caseId })) });
   await response.text();
   return response.status;
 }
