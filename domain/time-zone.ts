@@ -20,18 +20,23 @@ export interface OffsetSegment {
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    formatterOf(timeZone);
     return true;
   } catch {
     return false;
   }
 }
 
-export class ZoneOffsets {
-  private readonly formatter: Intl.DateTimeFormat;
+/**
+ * Per zone, shared by every ZoneOffsets of it: building an Intl formatter costs about a
+ * millisecond, far more than the few calls most callers make with it.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-  constructor(readonly timeZone: string) {
-    this.formatter = new Intl.DateTimeFormat('en-US', {
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -41,10 +46,68 @@ export class ZoneOffsets {
       minute: 'numeric',
       second: 'numeric',
     });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * Stretches of constant offset already found, per zone, sorted and merged: a case, a calendar and
+ * a view of the same zone ask about the same weeks again. They hold what a fresh scan would find
+ * (under the assumption above), so an answer never depends on what was asked before.
+ */
+const knownSegments = new Map<string, OffsetSegment[]>();
+/** Far more than a zone's offset changes over any span a case looks at; past it, start over. */
+const MAX_KNOWN_SEGMENTS = 256;
+
+function knownOffset(segments: OffsetSegment[] | undefined, utcMs: number): number | undefined {
+  if (!segments) return undefined;
+  let low = 0;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const segment = segments[middle];
+    if (utcMs < segment.startMs) high = middle - 1;
+    else if (utcMs >= segment.endMs) low = middle + 1;
+    else return segment.offsetMs;
+  }
+  return undefined;
+}
+
+function remember(timeZone: string, found: OffsetSegment): void {
+  let segments = knownSegments.get(timeZone);
+  if (!segments || segments.length >= MAX_KNOWN_SEGMENTS) {
+    segments = [];
+    knownSegments.set(timeZone, segments);
+  }
+  // Merge with every known stretch it overlaps or touches at the same offset; keep the list sorted.
+  let merged = { ...found };
+  const kept: OffsetSegment[] = [];
+  for (const segment of segments) {
+    if (segment.offsetMs === merged.offsetMs && segment.startMs <= merged.endMs && merged.startMs <= segment.endMs) {
+      merged = { startMs: Math.min(segment.startMs, merged.startMs), endMs: Math.max(segment.endMs, merged.endMs), offsetMs: merged.offsetMs };
+    } else {
+      kept.push(segment);
+    }
+  }
+  const at = kept.findIndex((segment) => segment.startMs > merged.startMs);
+  kept.splice(at < 0 ? kept.length : at, 0, merged);
+  knownSegments.set(timeZone, kept);
+}
+
+export class ZoneOffsets {
+  private readonly formatter: Intl.DateTimeFormat;
+
+  constructor(readonly timeZone: string) {
+    this.formatter = formatterOf(timeZone);
   }
 
   /** Offset (local minus UTC) in force at a UTC instant. */
   offsetAt(utcMs: number): number {
+    return knownOffset(knownSegments.get(this.timeZone), utcMs) ?? this.formattedOffsetAt(utcMs);
+  }
+
+  private formattedOffsetAt(utcMs: number): number {
     const wholeSecond = Math.floor(utcMs / 1000) * 1000;
     // "1/2/2026, 13:04:05" — format() is several times cheaper than formatToParts().
     const text = this.formatter.format(wholeSecond);
@@ -59,6 +122,12 @@ export class ZoneOffsets {
    * within a scan horizon (or at the horizon: the caller then asks again from there).
    */
   segmentAt(utcMs: number): OffsetSegment {
+    const segment = this.scanSegmentAt(utcMs);
+    remember(this.timeZone, segment);
+    return segment;
+  }
+
+  private scanSegmentAt(utcMs: number): OffsetSegment {
     const offsetMs = this.offsetAt(utcMs);
     let probe = utcMs;
     const limit = utcMs + SCAN_HORIZON_MS;

@@ -15,9 +15,10 @@
  *    … taken in (update-with-start) at a time      4                  4
  *    … histories split into lateness parts         200                100
  *  2 concurrency (ceiling, intake, lifecycles)     20                 20
- *    … warm-up of each (not counted)               40                 20
- *    … trivial workflows (ceiling)                 600                100
- *    … intakes through the API                     600                100
+ *    … warm-up of each (not counted)               100                20
+ *    … trivial workflows (ceiling)                 1,000              100
+ *    … intakes through the API                     1,000              100
+ *    … in alternating rounds of ceiling and intake 6                  2
  *    … lifecycles through the API                  150                20
  *  3 lifecycles counted, one at a time             10                 3
  *  4 open cases for the worker's RSS               10,000             1,000
@@ -53,7 +54,7 @@ interface Sizes {
 
 const FULL: Sizes = {
   breach: { cases: 1_000, spreadMs: 60_000, intakeConcurrency: 4, queryConcurrency: 20, marginMs: 20_000, decomposed: 200 },
-  throughput: { concurrency: 20, warmUp: 40, emptyWorkflows: 600, intakes: 600, lifecycles: 150, historiesCounted: 10 },
+  throughput: { concurrency: 20, warmUp: 100, emptyWorkflows: 1_000, intakes: 1_000, rounds: 6, lifecycles: 150, historiesCounted: 10 },
   memory: { cases: 10_000, startConcurrency: 50, settleMs: 10_000 },
   replay: { committedRounds: 40 },
   calendar: { warmUp: 2_000, iterations: 20_000 },
@@ -61,7 +62,7 @@ const FULL: Sizes = {
 
 const QUICK: Sizes = {
   breach: { cases: 100, spreadMs: 60_000, intakeConcurrency: 4, queryConcurrency: 20, marginMs: 10_000, decomposed: 100 },
-  throughput: { concurrency: 20, warmUp: 20, emptyWorkflows: 100, intakes: 100, lifecycles: 20, historiesCounted: 3 },
+  throughput: { concurrency: 20, warmUp: 20, emptyWorkflows: 100, intakes: 100, rounds: 2, lifecycles: 20, historiesCounted: 3 },
   memory: { cases: 1_000, startConcurrency: 50, settleMs: 5_000 },
   replay: { committedRounds: 5 },
   calendar: { warmUp: 500, iterations: 2_000 },
@@ -81,10 +82,21 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-function parseArgs(argv: string[]): { quick: boolean } {
-  const unknown = argv.filter((arg) => arg !== '--quick');
-  if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')}; the only option is --quick`);
-  return { quick: argv.includes('--quick') };
+const PHASES = ['calendar', 'throughput', 'replay', 'memory'] as const;
+type PhaseName = (typeof PHASES)[number];
+
+/** `--quick`, and `--only=<phase>[,<phase>]` to measure some phases while working on them. */
+function parseArgs(argv: string[]): { quick: boolean; runs: (name: PhaseName) => boolean } {
+  const only = argv
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  const unknown = argv.filter((arg) => arg !== '--quick' && !arg.startsWith('--only='));
+  const unknownPhases = (only ?? []).filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (unknown.length > 0 || unknownPhases.length > 0) {
+    throw new Error(`Unknown argument(s): ${[...unknown, ...unknownPhases].join(' ')}; options: --quick, --only=${PHASES.join('|')}[,…]`);
+  }
+  return { quick: argv.includes('--quick'), runs: (name) => only === undefined || only.includes(name) };
 }
 
 /** Runs one phase; an error becomes failing rows so the other targets are still measured. */
@@ -98,7 +110,7 @@ async function phase(results: Result[], rows: { id: string; target: string; limi
 }
 
 async function main(): Promise<number> {
-  const { quick } = parseArgs(process.argv.slice(2));
+  const { quick, runs } = parseArgs(process.argv.slice(2));
   const sizes = quick ? QUICK : FULL;
   installExitHooks();
   // The replay worker runs in this process: its SDK logs down to warnings.
@@ -111,8 +123,8 @@ async function main(): Promise<number> {
   const results: Result[] = [];
   log(`Aftercare bench (${quick ? 'quick' : 'full'} sizes); working files in ${dir}`);
 
-  log('calendar: adding a year of working time');
-  await phase(results, [{ id: '6', target: 'calendar: add a year of working time', limit: '≤ 1000 µs' }], async () => benchCalendar(sizes.calendar));
+  if (runs('calendar')) log('calendar: adding a year of working time');
+  if (runs('calendar')) await phase(results, [{ id: '6', target: 'calendar: add a year of working time', limit: '≤ 1000 µs' }], async () => benchCalendar(sizes.calendar));
 
   const runTag = Date.now().toString(36);
   let connection: Connection | undefined;
@@ -132,40 +144,44 @@ async function main(): Promise<number> {
     log(`worker pid ${worker.pid} and API ${api.baseUrl} (pid ${api.child.pid}) on task queue ${taskQueue}`);
 
     let emptyWorkflowIds: string[] = [];
-    await phase(
-      results,
-      [
-        { id: '2', target: 'hotline intake via API', limit: '≥ 0.8 × ceiling' },
-        { id: '3', target: 'history events of a full hotline lifecycle', limit: '≤ 80' },
-      ],
-      async () => {
-        const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, runTag }, sizes.throughput, log);
-        emptyWorkflowIds = outcome.emptyWorkflowIds;
-        return outcome.results;
-      },
-    );
-    await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }], async () => [
-      await benchReplay(client, bundle, emptyWorkflowIds, sizes.replay, log),
-    ]);
+    if (runs('throughput'))
+      await phase(
+        results,
+        [
+          { id: '2', target: 'hotline intake via API', limit: '≥ 0.8 × ceiling' },
+          { id: '3', target: 'history events of a full hotline lifecycle', limit: '≤ 80' },
+        ],
+        async () => {
+          const processes = { server: server.child.pid, worker: worker.pid, api: api.child.pid };
+          const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, runTag, processes }, sizes.throughput, log);
+          emptyWorkflowIds = outcome.emptyWorkflowIds;
+          return outcome.results;
+        },
+      );
+    if (runs('replay'))
+      await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }], async () => [
+        await benchReplay(client, bundle, emptyWorkflowIds, sizes.replay, log),
+      ]);
     await stopChild(api.child);
     await stopChild(worker);
 
     // A fresh worker process: its memory is the open cases' and the cache's, nothing earlier.
-    await phase(results, [{ id: '4', target: 'worker RSS with open cases', limit: '≤ 400 MB' }], async () => {
-      const memoryQueue = `bench-rss-${runTag}`;
-      const memoryWorker = await startWorkerProcess({ address: server.address, taskQueue: memoryQueue, bundlePath, outboxDir, logFile: path.join(dir, 'worker-rss.log') });
-      try {
-        const memory = await benchMemory(client, memoryQueue, memoryWorker, runTag, sizes.memory, log);
-        // The guide's breach target: 1,000 cases falling due within one minute while the open
-        // cases above stay open on the same worker (their windows are an hour long).
-        await phase(results, [{ id: '1', target: 'breach recorded after due instant (p99)', limit: 'p99 ≤ 1000 ms' }], async () => [
-          await benchBreach(client, memoryQueue, runTag, sizes.breach, log, sizes.memory.cases),
-        ]);
-        return [memory];
-      } finally {
-        await stopChild(memoryWorker);
-      }
-    });
+    if (runs('memory'))
+      await phase(results, [{ id: '4', target: 'worker RSS with open cases', limit: '≤ 400 MB' }], async () => {
+        const memoryQueue = `bench-rss-${runTag}`;
+        const memoryWorker = await startWorkerProcess({ address: server.address, taskQueue: memoryQueue, bundlePath, outboxDir, logFile: path.join(dir, 'worker-rss.log') });
+        try {
+          const memory = await benchMemory(client, memoryQueue, memoryWorker, runTag, sizes.memory, log);
+          // The guide's breach target: 1,000 cases falling due within one minute while the open
+          // cases above stay open on the same worker (their windows are an hour long).
+          await phase(results, [{ id: '1', target: 'breach recorded after due instant (p99)', limit: 'p99 ≤ 1000 ms' }], async () => [
+            await benchBreach(client, memoryQueue, runTag, sizes.breach, log, sizes.memory.cases),
+          ]);
+          return [memory];
+        } finally {
+          await stopChild(memoryWorker);
+        }
+      });
   } catch (error) {
     log(`setup failed: ${(error as Error).stack ?? String(error)}`);
     results.push(failed('setup', 'dev server, worker and API for targets 1–5', '—', error));

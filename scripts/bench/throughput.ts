@@ -11,6 +11,7 @@ import { caseWorkflowId } from '../../domain/products';
 import { caseRequestBody } from '../../test/helpers/fixtures';
 import { caseStateQuery } from '../../workflows/messages';
 import type { emptyWorkflow } from './workflows';
+import { cpuMsOf } from './processes';
 import { type Result, percentile, pool, round } from './util';
 
 export interface ThroughputSizes {
@@ -21,6 +22,8 @@ export interface ThroughputSizes {
   emptyWorkflows: number;
   intakes: number;
   lifecycles: number;
+  /** Ceiling and intake are measured in this many alternating rounds. */
+  rounds: number;
   /** Lifecycle runs whose history events are counted (target 3). */
   historiesCounted: number;
 }
@@ -30,6 +33,8 @@ export interface ThroughputContext {
   taskQueue: string;
   baseUrl: string;
   runTag: string;
+  /** Processes whose CPU time per operation is reported (this process is counted as "bench"). */
+  processes: { server: number; worker: number; api: number };
 }
 
 const INTAKE_RATIO = 0.8;
@@ -43,14 +48,38 @@ interface Rate {
   completed: number;
   /** Indices of the operations that succeeded. */
   succeeded: number[];
+  /** Latency of each successful operation, in ms (for combining rounds; not reported). */
+  latencies: number[];
   errors: string[];
   seconds: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** CPU time per completed operation, in ms, by process: where an operation's cost lies. */
+  cpuMsPerOperation?: Record<string, number>;
+}
+
+type CpuSnapshot = Record<string, number>;
+
+function cpuSnapshot(processes: ThroughputContext['processes']): CpuSnapshot {
+  const { user, system } = process.cpuUsage();
+  return { ...Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMsOf(pid)])), bench: (user + system) / 1000 };
+}
+
+function cpuPerOperation(before: CpuSnapshot, after: CpuSnapshot, operations: number): Record<string, number> {
+  return Object.fromEntries(Object.keys(before).map((name) => [name, round((after[name] - before[name]) / Math.max(operations, 1), 2)]));
+}
+
+function describeCpu(cpu: Record<string, number> | undefined): string {
+  return cpu
+    ? Object.entries(cpu)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', ')
+    : '';
 }
 
 /** Runs `count` operations at `concurrency`; each resolves with an error text or null. */
-async function measure(count: number, concurrency: number, operation: (index: number) => Promise<string | null>): Promise<Rate> {
+async function measure(count: number, concurrency: number, operation: (index: number) => Promise<string | null>, processes?: ThroughputContext['processes']): Promise<Rate> {
   const latencies: number[] = [];
+  const cpuBefore = processes && cpuSnapshot(processes);
   const succeeded: number[] = [];
   const errors: string[] = [];
   const began = performance.now();
@@ -70,18 +99,43 @@ async function measure(count: number, concurrency: number, operation: (index: nu
     }
   });
   const seconds = (performance.now() - began) / 1000;
+  const cpuMsPerOperation = processes && cpuBefore && cpuPerOperation(cpuBefore, cpuSnapshot(processes), latencies.length);
   return {
     perSecond: latencies.length / seconds,
     completed: latencies.length,
     succeeded: succeeded.sort((a, b) => a - b),
+    latencies,
     errors,
     seconds: round(seconds, 2),
     latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(Math.max(...latencies)) },
+    ...(cpuMsPerOperation && { cpuMsPerOperation }),
   };
 }
 
-function withoutIndices({ succeeded: _succeeded, ...rate }: Rate) {
+function withoutIndices({ succeeded: _succeeded, latencies: _latencies, ...rate }: Rate) {
   return rate;
+}
+
+/** One rate of several rounds of the same operation: completions over the time spent in them. */
+function combine(rounds: Rate[]): Rate {
+  const latencies = rounds.flatMap((round) => round.latencies);
+  const completed = latencies.length;
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const cpuNames = Object.keys(rounds[0]?.cpuMsPerOperation ?? {});
+  return {
+    perSecond: completed / seconds,
+    completed,
+    succeeded: rounds.flatMap((round) => round.succeeded),
+    latencies,
+    errors: rounds.flatMap((round) => round.errors),
+    seconds: round(seconds, 2),
+    latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(Math.max(...latencies)) },
+    ...(cpuNames.length > 0 && {
+      cpuMsPerOperation: Object.fromEntries(
+        cpuNames.map((name) => [name, round(rounds.reduce((sum, each) => sum + (each.cpuMsPerOperation?.[name] ?? 0) * each.completed, 0) / Math.max(completed, 1), 2)]),
+      ),
+    }),
+  };
 }
 
 /** The runs still running after `graceMs` (describe, not result(): a hung run's long poll never ends). */
@@ -142,7 +196,7 @@ export interface ThroughputOutcome {
 }
 
 export async function benchThroughput(context: ThroughputContext, sizes: ThroughputSizes, progress: (message: string) => void): Promise<ThroughputOutcome> {
-  const { client, taskQueue, baseUrl, runTag } = context;
+  const { client, taskQueue, baseUrl, runTag, processes } = context;
   const { concurrency } = sizes;
   const emptyId = (phase: string, index: number) => `bench-empty-${runTag}-${phase}-${index}`;
   const caseId = (phase: string, index: number) => `bench-${runTag}-${phase}-${index}`;
@@ -156,12 +210,38 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
   await measure(sizes.warmUp, concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('warm-intake', index)), 201));
   await measure(Math.ceil(sizes.warmUp / 4), concurrency, (index) => lifecycle(baseUrl, caseId('warm-life', index)));
 
-  progress(`ceiling: ${sizes.emptyWorkflows} trivial workflows start → result, ${concurrency} at a time`);
-  const ceiling = await measure(sizes.emptyWorkflows, concurrency, runEmpty('ceiling'));
-  progress(`  ${round(ceiling.perSecond)} workflows/s`);
-  progress(`intake: ${sizes.intakes} × POST /cases until 201, ${concurrency} at a time`);
-  const intake = await measure(sizes.intakes, concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('intake', index)), 201));
-  progress(`  ${round(intake.perSecond)} cases/s`);
+  // Ceiling and intake in alternating rounds (the order swapped each round), so that a drift of the
+  // machine or of the growing database over the run weighs on both alike.
+  progress(
+    `ceiling and intake: ${sizes.emptyWorkflows} trivial workflows start → result and ${sizes.intakes} × POST /cases until 201, ${concurrency} at a time, in ${sizes.rounds} alternating rounds`,
+  );
+  const ceilingRounds: Rate[] = [];
+  const intakeRounds: Rate[] = [];
+  const perRound = (total: number, index: number) => Math.floor((total * (index + 1)) / sizes.rounds) - Math.floor((total * index) / sizes.rounds);
+  for (let roundIndex = 0; roundIndex < sizes.rounds; roundIndex += 1) {
+    const ceilingFrom = Math.floor((sizes.emptyWorkflows * roundIndex) / sizes.rounds);
+    const intakeFrom = Math.floor((sizes.intakes * roundIndex) / sizes.rounds);
+    const runCeiling = async () => {
+      const rate = await measure(perRound(sizes.emptyWorkflows, roundIndex), concurrency, (index) => runEmpty('ceiling')(ceilingFrom + index), processes);
+      ceilingRounds.push({ ...rate, succeeded: rate.succeeded.map((index) => ceilingFrom + index) });
+      progress(`  round ${roundIndex + 1} ceiling: ${round(rate.perSecond)} workflows/s; CPU ms per workflow: ${describeCpu(rate.cpuMsPerOperation)}`);
+    };
+    const runIntake = async () => {
+      const rate = await measure(perRound(sizes.intakes, roundIndex), concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('intake', intakeFrom + index)), 201), processes);
+      intakeRounds.push({ ...rate, succeeded: rate.succeeded.map((index) => intakeFrom + index) });
+      progress(`  round ${roundIndex + 1} intake: ${round(rate.perSecond)} cases/s; CPU ms per case: ${describeCpu(rate.cpuMsPerOperation)}`);
+    };
+    if (roundIndex % 2 === 0) {
+      await runCeiling();
+      await runIntake();
+    } else {
+      await runIntake();
+      await runCeiling();
+    }
+  }
+  const ceiling = combine(ceilingRounds);
+  const intake = combine(intakeRounds);
+  progress(`  ceiling ${round(ceiling.perSecond)} workflows/s, intake ${round(intake.perSecond)} cases/s = ${round(intake.perSecond / ceiling.perSecond, 2)} × ceiling`);
   progress(`lifecycles: ${sizes.lifecycles} × create → respond → provide-solution → confirm, ${concurrency} at a time`);
   actionRoundTrips.length = 0;
   const lifecycles = await measure(sizes.lifecycles, concurrency, (index) => lifecycle(baseUrl, caseId('life', index)));

@@ -1,0 +1,70 @@
+/**
+ * ZoneOffsets remembers the stretches of constant offset it has found, per zone and shared by
+ * every instance: an answer must never depend on what was asked before. The oracle asks Intl
+ * directly (formatToParts, a path ZoneOffsets does not take) for each instant.
+ */
+import fc from 'fast-check';
+import { DAY_MS, ZoneOffsets, formatInstant } from '../../domain/time-zone';
+
+/** Zones with daylight saving in either hemisphere, a half-hour shift, and none at all. */
+const ZONES = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Australia/Lord_Howe', 'Asia/Shanghai', 'America/Sao_Paulo'];
+const FROM_MS = Date.UTC(2008, 0, 1);
+const TO_MS = Date.UTC(2030, 0, 1);
+
+function oracleOffset(timeZone: string, utcMs: number): number {
+  const wholeSecond = Math.floor(utcMs / 1000) * 1000;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(wholeSecond);
+  const part = (type: string) => Number(parts.find((each) => each.type === type)?.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - wholeSecond;
+}
+
+const instant = fc.integer({ min: FROM_MS, max: TO_MS });
+/** Either step: a question about an offset, or scans of consecutive stretches that leave them remembered. */
+const question = fc.record({ zone: fc.constantFrom(...ZONES), atMs: instant, scans: fc.integer({ min: 0, max: 3 }) });
+
+describe('ZoneOffsets', () => {
+  it('answers every offset as Intl does, whatever was asked before and in whatever order', () => {
+    fc.assert(
+      fc.property(fc.array(question, { minLength: 1, maxLength: 40 }), (questions) => {
+        for (const { zone, atMs, scans } of questions) {
+          const offsets = new ZoneOffsets(zone);
+          let from = atMs;
+          for (let scan = 0; scan < scans; scan += 1) {
+            const segment = offsets.segmentAt(from);
+            // The stretch found is constant inside (its end is a change or the scan horizon).
+            expect(oracleOffset(zone, segment.startMs)).toBe(segment.offsetMs);
+            expect(oracleOffset(zone, segment.endMs - 1000)).toBe(segment.offsetMs);
+            expect(segment.endMs - segment.startMs).toBeLessThanOrEqual(400 * DAY_MS);
+            from = segment.endMs;
+          }
+          for (const probe of [atMs, from, from - 1000]) expect(offsets.offsetAt(probe)).toBe(oracleOffset(zone, probe));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('finds the changes of a year exactly to the second, remembered or not', () => {
+    const zone = new ZoneOffsets('Europe/London');
+    // 2026: clocks go forward at 01:00 UTC on 29 March and back at 01:00 UTC on 25 October.
+    const spring = Date.UTC(2026, 2, 29, 1);
+    const autumn = Date.UTC(2026, 9, 25, 1);
+    for (let pass = 0; pass < 2; pass += 1) {
+      expect(zone.segmentAt(Date.UTC(2026, 0, 10)).endMs).toBe(spring);
+      expect(zone.segmentAt(spring).endMs).toBe(autumn);
+      expect(zone.offsetAt(spring - 1000)).toBe(0);
+      expect(zone.offsetAt(spring)).toBe(3_600_000);
+      expect(formatInstant(autumn - 1000, zone)).toBe('2026-10-25T01:59:59+01:00');
+      expect(formatInstant(autumn, zone)).toBe('2026-10-25T01:00:00+00:00');
+    }
+  });
+});
