@@ -1,13 +1,16 @@
+import { type AuditArchiveDeps, createAuditArchiveActivities } from './audit-archive';
 import { createNotificationActivities, type NotificationDeps } from './notify';
 
 export interface ActivityDeps {
   notification: NotificationDeps;
+  auditArchive: AuditArchiveDeps;
 }
 
 /** All activities, built from their dependencies (one factory per integration). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotificationActivities(deps.notification),
+    ...createAuditArchiveActivities(deps.auditArchive),
   };
 }
 

@@ -3,6 +3,7 @@
  * otherwise an .eml file in a local outbox folder so a fresh machine needs nothing.
  * Idempotent per key (workflow id + step): the key becomes the Message-ID and the outbox file name.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -26,8 +27,49 @@ export interface SentEmail {
   deliveredTo: string;
 }
 
+/**
+ * Kept as it always was, so an e-mail in retry across a deploy keeps its Message-ID (the receiving
+ * side's duplicate check). It is not injective (`+` and `.` both become `.`), but a key holds the
+ * recipient's whole address, so two keys it merges belong to different recipients and no mailbox
+ * sees both messages.
+ */
 function messageIdFor(key: string): string {
   return `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@aftercare>`;
+}
+
+/** File names stay well below the 255 bytes Linux allows, with room for ".eml". */
+const MAX_FILE_STEM = 200;
+
+/**
+ * One file per key, and never one file for two keys: every UTF-8 byte outside [A-Za-z0-9.-] (and
+ * a leading dot, which would hide the file) becomes `_XX`, so `_` only ever starts an escape. A name
+ * too long ends in `~` (which the escaping never writes) and a hash of the whole key.
+ */
+export function outboxFileName(key: string): string {
+  let stem = '';
+  for (const byte of new TextEncoder().encode(key)) {
+    const char = String.fromCharCode(byte);
+    const plain = /^[A-Za-z0-9.-]$/.test(char) && !(stem === '' && char === '.');
+    stem += plain ? char : `_${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (stem.length > MAX_FILE_STEM) stem = `${stem.slice(0, MAX_FILE_STEM - 33)}~${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  return `${stem}.eml`;
+}
+
+/** The key an outbox file was written for (what ops look it up by); null for a name shortened by a hash. */
+export function outboxKeyOf(fileName: string): string | null {
+  const stem = fileName.replace(/\.eml$/, '');
+  if (stem.includes('~')) return null;
+  const bytes: number[] = [];
+  for (let index = 0; index < stem.length; index += 1) {
+    if (stem[index] === '_') {
+      bytes.push(parseInt(stem.slice(index + 1, index + 3), 16));
+      index += 2;
+    } else {
+      bytes.push(stem.charCodeAt(index));
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
 /**
@@ -64,7 +106,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const { directory } = deps.transport as { directory: string };
       const rendered = await renderer.sendMail(mail);
       await mkdir(directory, { recursive: true });
-      const file = path.join(directory, `${message.key.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+      const file = path.join(directory, outboxFileName(message.key));
       // Same key, same file: a retried activity overwrites instead of sending twice.
       await writeFile(file, rendered.message as Buffer);
       return { messageId: rendered.messageId, deliveredTo: file };

@@ -10,7 +10,13 @@ import { HttpError, errorHandler } from './errors';
 export interface AppDeps {
   client: Client;
   taskQueue: string;
+  /** Every Temporal call of one request ends by this many ms after it arrived (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Where the worker archives the older audit entries of cases (activities/audit-archive.ts). */
+  auditDirectory: string;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -19,12 +25,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
+  const requestTimeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // One deadline for all the Temporal calls a request makes: a frozen worker or a hung server
+  // gives an answer in time, never a request that hangs.
+  app.use((_req, _res, next) => {
+    void deps.client.connection.withDeadline(Date.now() + requestTimeoutMs, async () => next());
+  });
   app.use('/cases', casesRouter(deps));
   app.use('/calendars', calendarsRouter(deps));
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));
   app.use('/deadlines', deadlinesRouter(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
-  app.use(errorHandler);
+  app.use(errorHandler(deps.client, requestTimeoutMs));
   return app;
 }

@@ -1,9 +1,11 @@
 /**
  * Every error the API can answer, mapped in one place:
  * 400 bad input (with the zod issues), 404 unknown case, 409 not allowed in the case's state,
- * 413 body too large, 422 refused by a business rule, 503 Temporal unreachable.
+ * 413 body too large, 422 refused by a business rule, 503 Temporal unreachable, 504 Temporal up
+ * but no worker answered within the request's deadline.
  */
 import type { ErrorRequestHandler } from 'express';
+import type { Client } from '@temporalio/client';
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
@@ -28,12 +30,53 @@ const STATUS_OF_KIND: Record<FailureKind, number> = { conflict: 409, invalid: 40
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current: unknown = error; current && chain.length < 10; current = (current as { cause?: unknown }).cause) chain.push(current);
+  return chain;
+}
+
 function isUnreachable(error: unknown): boolean {
-  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
-    if (isGrpcServiceError(current) && (current.code === GRPC_UNAVAILABLE || current.code === GRPC_DEADLINE_EXCEEDED)) return true;
-    if (current instanceof Error && /ECONNREFUSED|Failed to connect|UNAVAILABLE|DEADLINE_EXCEEDED|Deadline exceeded/i.test(current.message)) return true;
+  return causes(error).some(
+    (current) => (isGrpcServiceError(current) && current.code === GRPC_UNAVAILABLE) || (current instanceof Error && /ECONNREFUSED|Failed to connect|UNAVAILABLE/i.test(current.message)),
+  );
+}
+
+/** The request's deadline passed while it waited on Temporal: the server or a worker did not answer. */
+export function isDeadlineExceeded(error: unknown): boolean {
+  return causes(error).some(
+    (current) =>
+      current instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      (isGrpcServiceError(current) && current.code === GRPC_DEADLINE_EXCEEDED) ||
+      (current instanceof Error && /DEADLINE_EXCEEDED|Deadline exceeded/i.test(current.message)),
+  );
+}
+
+/**
+ * A request that ran out of time, with what is known to have happened (a case may have been taken
+ * in already): the error handler then tells whether Temporal or only its workers did not answer.
+ */
+export class AnsweredLate extends Error {
+  constructor(
+    readonly outcome: string,
+    readonly details: Record<string, unknown>,
+    options: { cause: unknown; /** Known already from the route's own look (then not asked again). */ temporalAnswers?: boolean },
+  ) {
+    super(outcome, options);
+    this.temporalAnswers = options.temporalAnswers;
   }
-  return false;
+
+  readonly temporalAnswers?: boolean;
+}
+
+/** Temporal's frontend answers a cheap call within a second or two: it is up. */
+async function temporalAnswers(client: Client): Promise<boolean> {
+  try {
+    await client.connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function toHttpError(error: unknown): HttpError {
@@ -67,17 +110,30 @@ export function toHttpError(error: unknown): HttpError {
     const [issues] = (error.cause.details ?? []) as unknown[];
     if (status) return new HttpError(status, type, error.cause.message, Array.isArray(issues) ? { issues } : undefined);
   }
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new HttpError(504, 'timeout', 'The case did not answer in time; the action may still be applied — retry with the same Idempotency-Key');
-  }
   if (isUnreachable(error) || (error instanceof ServiceError && isUnreachable(error.cause))) {
     return new HttpError(503, 'temporal_unavailable', 'Temporal is unreachable; nothing was changed. Retry later.');
   }
   return new HttpError(500, 'internal', 'Unexpected error');
 }
 
-export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  const http = toHttpError(error);
-  if (http.status >= 500 && http.status !== 503) console.error(error);
-  res.status(http.status).json({ error: http.code, message: http.message, ...http.details });
-};
+/** What a request that ran out of time did, when its route does not say. */
+function defaultOutcome(method: string): string {
+  return method === 'GET' ? 'nothing was changed' : 'the action may still be applied once a worker runs: retry with the same Idempotency-Key, or read the case';
+}
+
+async function lateAnswer(client: Client, error: unknown, method: string, timeoutMs: number): Promise<HttpError> {
+  const { outcome, details, temporalAnswers: known } = error instanceof AnsweredLate ? error : { outcome: defaultOutcome(method), details: {}, temporalAnswers: undefined };
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  if (known ?? (await temporalAnswers(client))) {
+    return new HttpError(504, 'no_worker_answered', `No worker answered in time (${seconds} s); Temporal is up. ${outcome}.`, details);
+  }
+  return new HttpError(503, 'temporal_unavailable', `Temporal is unreachable: it did not answer in ${seconds} s. ${outcome}.`, details);
+}
+
+export function errorHandler(client: Client, requestTimeoutMs: number): ErrorRequestHandler {
+  return async (error, req, res, _next) => {
+    const http = isDeadlineExceeded(error) ? await lateAnswer(client, error, req.method, requestTimeoutMs) : toHttpError(error);
+    if (http.status >= 500 && http.status !== 503 && http.status !== 504) console.error(error);
+    res.status(http.status).json({ error: http.code, message: http.message, ...http.details });
+  };
+}

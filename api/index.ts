@@ -6,7 +6,7 @@ import { apiClientFromEnvironment } from './temporal-connection';
 function main(): void {
   const config = parseApiConfig();
   const { client, connection } = apiClientFromEnvironment();
-  const server = createApp({ client, taskQueue: config.taskQueue }).listen(config.port, () => {
+  const server = createApp({ client, taskQueue: config.taskQueue, requestTimeoutMs: config.requestTimeoutMs, auditDirectory: config.auditDirectory }).listen(config.port, () => {
     console.log(`Aftercare API listening on http://localhost:${config.port}`);
   });
   const stop = () => {

@@ -9,7 +9,7 @@ import { ZoneOffsets, localDateOf } from './time-zone';
 export function dataCoverageWarnings(windows: readonly SlaWindow[], policy: SlaPolicy): string[] {
   const warnings: string[] = [];
   for (const window of windows) {
-    const calendar = policy.calendars[window.calendar];
+    const calendar = Object.hasOwn(policy.calendars, window.calendar) ? policy.calendars[window.calendar] : undefined;
     if (window.dueMs === null || !calendar?.dataCoverage) continue;
     const dueOn = localDateOf(window.dueMs, new ZoneOffsets(calendar.timeZone));
     if (dueOn > calendar.dataCoverage.to) {

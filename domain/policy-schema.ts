@@ -63,7 +63,11 @@ export const slaPolicySchema = z
       .array(z.object({ id: z.string().min(1).max(40), label: z.string().trim().min(1).max(80), windows: z.array(windowSpecSchema).max(8) }))
       .min(1)
       .max(10),
-    calendars: z.record(z.string().min(1).max(40), calendarSpecSchema),
+    // Starting with a letter or digit: no "__proto__", which a record cannot hold as its own key.
+    calendars: z.record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$/, 'Name calendars with 1–40 letters, digits, ".", "_", "+" or "-", starting with a letter or digit'),
+      calendarSpecSchema,
+    ),
     clockStart: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reported') }), z.object({ kind: z.literal('next-working-instant'), calendar: z.string().min(1) })]),
     escalationTiers: z.array(z.string().trim().min(1).max(120)).min(1).max(5),
     entryTier: z.number().int().min(1).max(5).optional(),
@@ -90,7 +94,7 @@ export const slaPolicySchema = z
       if (levelIds.has(level.id)) ctx.addIssue({ code: 'custom', path: ['levels', index, 'id'], message: `Level "${level.id}" appears twice` });
       levelIds.add(level.id);
       level.windows.forEach((window, windowIndex) => {
-        if (!(window.calendar in policy.calendars)) {
+        if (!Object.hasOwn(policy.calendars, window.calendar)) {
           ctx.addIssue({ code: 'custom', path: ['levels', index, 'windows', windowIndex, 'calendar'], message: `No calendar "${window.calendar}" in the policy` });
         }
       });
@@ -98,7 +102,7 @@ export const slaPolicySchema = z
     if (policy.entryTier !== undefined && policy.entryTier > policy.escalationTiers.length) {
       ctx.addIssue({ code: 'custom', path: ['entryTier'], message: `Entry tier ${policy.entryTier} is past the ${policy.escalationTiers.length} escalation tier(s)` });
     }
-    if (policy.clockStart.kind === 'next-working-instant' && !(policy.clockStart.calendar in policy.calendars)) {
+    if (policy.clockStart.kind === 'next-working-instant' && !Object.hasOwn(policy.calendars, policy.clockStart.calendar)) {
       ctx.addIssue({ code: 'custom', path: ['clockStart', 'calendar'], message: `No calendar "${policy.clockStart.calendar}" in the policy` });
     }
   });

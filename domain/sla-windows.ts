@@ -48,7 +48,8 @@ export class PolicyCalendars {
   get(name: string): BusinessCalendar {
     let calendar = this.compiled.get(name);
     if (!calendar) {
-      const spec = this.policy.calendars[name];
+      // Own keys only: a calendar named "toString" is the policy's, not Object's.
+      const spec = Object.hasOwn(this.policy.calendars, name) ? this.policy.calendars[name] : undefined;
       if (!spec) throw new Error(`Policy ${this.policy.id} has no calendar "${name}"`);
       calendar = new BusinessCalendar(spec);
       this.compiled.set(name, calendar);

@@ -120,6 +120,7 @@ async function main(): Promise<number> {
   removeOnExit(dir);
   const outboxDir = path.join(dir, 'outbox');
   mkdirSync(outboxDir);
+  const auditDir = path.join(dir, 'audit');
   const results: Result[] = [];
   log(`Aftercare bench (${quick ? 'quick' : 'full'} sizes); working files in ${dir}`);
 
@@ -139,8 +140,8 @@ async function main(): Promise<number> {
     const client = new Client({ connection, namespace: 'default' });
 
     const taskQueue = `bench-${runTag}`;
-    const worker = await startWorkerProcess({ address: server.address, taskQueue, bundlePath, outboxDir, logFile: path.join(dir, 'worker.log') });
-    const api = await startApiProcess({ address: server.address, taskQueue, logFile: path.join(dir, 'api.log') });
+    const worker = await startWorkerProcess({ address: server.address, taskQueue, bundlePath, outboxDir, auditDir, logFile: path.join(dir, 'worker.log') });
+    const api = await startApiProcess({ address: server.address, taskQueue, auditDir, logFile: path.join(dir, 'api.log') });
     log(`worker pid ${worker.pid} and API ${api.baseUrl} (pid ${api.child.pid}) on task queue ${taskQueue}`);
 
     let emptyWorkflowIds: string[] = [];
@@ -169,7 +170,7 @@ async function main(): Promise<number> {
     if (runs('memory'))
       await phase(results, [{ id: '4', target: 'worker RSS with open cases', limit: '≤ 400 MB' }], async () => {
         const memoryQueue = `bench-rss-${runTag}`;
-        const memoryWorker = await startWorkerProcess({ address: server.address, taskQueue: memoryQueue, bundlePath, outboxDir, logFile: path.join(dir, 'worker-rss.log') });
+        const memoryWorker = await startWorkerProcess({ address: server.address, taskQueue: memoryQueue, bundlePath, outboxDir, auditDir, logFile: path.join(dir, 'worker-rss.log') });
         try {
           const memory = await benchMemory(client, memoryQueue, memoryWorker, runTag, sizes.memory, log);
           // The guide's breach target: 1,000 cases falling due within one minute while the open

@@ -1,6 +1,7 @@
 /** Worker configuration, parsed once at start-up; a bad variable stops the worker with its name. */
 import path from 'node:path';
 import { z } from 'zod';
+import { auditDirectoryFrom } from '../activities/audit-archive';
 import type { MailTransportConfig } from '../activities/notify';
 
 const envSchema = z.object({
@@ -19,6 +20,8 @@ export interface WorkerConfig {
   mail: { transport: MailTransportConfig; from: string };
   maxCachedWorkflows: number;
   workflowBundlePath?: string;
+  /** The older audit entries of cases (activities/audit-archive.ts). */
+  auditDirectory: string;
 }
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -36,5 +39,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     },
     maxCachedWorkflows: vars.AFTERCARE_MAX_CACHED_WORKFLOWS,
     workflowBundlePath: vars.AFTERCARE_WORKFLOW_BUNDLE,
+    auditDirectory: auditDirectoryFrom(env),
   };
 }

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     connection,
     namespace: connect.namespace,
     taskQueue: config.taskQueue,
-    activities: { notification: config.mail },
+    activities: { notification: config.mail, auditArchive: { directory: config.auditDirectory } },
     maxCachedWorkflows: config.maxCachedWorkflows,
     workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
   });

@@ -5,7 +5,7 @@
  * grows. Also the one way to send queued e-mail and the one way to take actions as signals and
  * updates.
  */
-import { ParentClosePolicy, allHandlersFinished, condition, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, allHandlersFinished, condition, currentUpdateInfo, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SignalDefinition, TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
@@ -13,6 +13,7 @@ import type { Email } from '../domain/email';
 import type { Refusal } from '../domain/failures';
 import { callBackWorkflowId } from '../domain/products';
 import type { PolicyCalendars } from '../domain/sla-windows';
+import { archiveDueAudit } from './audit-archive';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
 import { emailRejectionOf, sendEmail } from './email';
 import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
@@ -34,6 +35,8 @@ export interface LoopSteps {
   present(): void;
   /** Absent: the workflow's history is bounded by its steps and never continues as new. */
   continueAsNew?(): Promise<never>;
+  /** Continue as new before the server would suggest it (e.g. many updates in this run). */
+  runIsLong?(): boolean;
   nextDeadline(): { atMs: number; summary: string } | null;
   applyTime(nowMs: number): void;
 }
@@ -51,7 +54,7 @@ export async function runLoop(steps: LoopSteps, changes: Changes, { wakeForActio
     const seenBeforeEffects = changes.revision;
     await steps.carryOutEffects(false);
     steps.present();
-    if (steps.continueAsNew && workflowInfo().continueAsNewSuggested) {
+    if (steps.continueAsNew && (workflowInfo().continueAsNewSuggested || steps.runIsLong?.())) {
       await condition(allHandlersFinished);
       await steps.continueAsNew();
     }
@@ -112,6 +115,7 @@ export async function carryOutCaseEffects(state: CaseCore, final: boolean): Prom
     },
     { final },
   );
+  await archiveDueAudit(state);
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];
     const workflowId = callBackWorkflowId(state.caseId, solutionNumber);
@@ -157,10 +161,30 @@ export interface ActionHandlers<T extends string, A extends { type: T; by: strin
   /** A signal that could not be taken: kept on the record, since a signal cannot be answered. */
   ignored(by: string, type: T, message: string, nowMs: number): void;
   result(): ActionResult;
+  /** Update ids applied before, kept across continue-as-new (record.ts `recentUpdateIds`). */
+  appliedUpdates?: { has(updateId: string): boolean; add(updateId: string): void };
+}
+
+/**
+ * Updates one run takes before it continues as new: Temporal refuses more than 2,000 per run, and
+ * a case may take any number of valid actions over its life.
+ */
+export const MAX_UPDATES_PER_RUN = 1_500;
+
+export interface TakenActions {
+  /** Updates applied in this run (not counting repeats of an update already applied). */
+  updatesThisRun(): number;
 }
 
 /** One handler per action for both its signal and its update (validated synchronously, 409 at once). */
-export function handleActions<T extends string, A extends { type: T; by: string }>(handlers: ActionHandlers<T, A>): void {
+export function handleActions<T extends string, A extends { type: T; by: string }>(handlers: ActionHandlers<T, A>): TakenActions {
+  let updatesThisRun = 0;
+  // An update whose id was applied in an earlier run (a retry after continue-as-new) is answered
+  // as applied: neither refused as if new (the action may no longer fit) nor applied twice.
+  const repeated = () => {
+    const updateId = currentUpdateInfo()?.id;
+    return updateId !== undefined && (handlers.appliedUpdates?.has(updateId) ?? false);
+  };
   for (const type of handlers.types) {
     const checked = (payload: unknown): A => {
       const parsed = handlers.parse(type, payload);
@@ -171,11 +195,16 @@ export function handleActions<T extends string, A extends { type: T; by: string 
     setHandler(
       update,
       (payload) => {
+        if (repeated()) return handlers.result();
         handlers.apply(checked(payload), Date.now());
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId !== undefined) handlers.appliedUpdates?.add(updateId);
+        updatesThisRun++;
         return handlers.result();
       },
       {
         validator: (payload) => {
+          if (repeated()) return;
           const refusal = handlers.refusalOf(checked(payload), Date.now());
           if (refusal) throw businessFailure(refusal.type, refusal.message);
         },
@@ -197,6 +226,7 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       handlers.apply(parsed.action, Date.now());
     });
   }
+  return { updatesThisRun: () => updatesThisRun };
 }
 
 export interface CaseView {

@@ -10,9 +10,9 @@ import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parse
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
 import { NotEntitledError, applyAction, applyTime, createHotlineCase, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
 import { followsSeedRules } from '../domain/case/clock';
-import { recordEntry } from '../domain/case/record';
+import { recordEntry, rememberUpdate, updateAlreadyApplied } from '../domain/case/record';
 import { PolicyCalendars } from '../domain/sla-windows';
-import { Changes, caseLoopSteps, handleActions, runLoop } from './case-runtime';
+import { Changes, MAX_UPDATES_PER_RUN, caseLoopSteps, handleActions, runLoop } from './case-runtime';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
 import { businessFailure } from './failures';
 
@@ -45,7 +45,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
   const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
-  handleActions<HotlineActionType, HotlineAction>({
+  const actions = handleActions<HotlineActionType, HotlineAction>({
     types: HOTLINE_ACTION_TYPES,
     signals: hotlineSignals,
     updates: hotlineUpdates,
@@ -65,6 +65,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       changes.bump();
     },
     result: () => ({ revision: changes.revision, status: state.status }),
+    appliedUpdates: { has: (updateId) => updateAlreadyApplied(state, updateId), add: (updateId) => rememberUpdate(state, updateId) },
   });
   setHandler(caseStateQuery, () => state);
   setHandler(intakeUpdate, () => {
@@ -84,6 +85,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       }),
       finished: () => state.status === 'closed',
       continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
+      runIsLong: () => actions.updatesThisRun() >= MAX_UPDATES_PER_RUN,
       applyTime: (nowMs) => applyTime(state, nowMs, currentCalendars()),
     },
     changes,

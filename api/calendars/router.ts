@@ -44,7 +44,7 @@ export function calendarsRouter({ client, taskQueue }: CalendarsRouterDeps): Rou
     const { contractId, calendar: name } = input.ref;
     const { terms } = await loadContract(client, contractId);
     const calendars = contractPolicy(terms).calendars;
-    if (!calendars[name]) {
+    if (!Object.hasOwn(calendars, name)) {
       const message = `The policy of contract ${contractId} has no calendar "${name}"; use one of ${Object.keys(calendars).join(', ')}`;
       throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path: ['calendar', 'calendar'], message }] });
     }

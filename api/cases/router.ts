@@ -15,7 +15,7 @@ import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/me
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { actorOf } from '../actor';
-import { HttpError } from '../errors';
+import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
 import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
@@ -62,6 +62,27 @@ async function buildIntake(client: Client, body: CreateCaseBody, caseId: string,
   };
 }
 
+/** Whether a case whose intake ran out of time was taken in: the start may have landed before the worker was due. */
+async function intakeAnsweredLate(client: Client, caseId: string, error: unknown): Promise<AnsweredLate> {
+  let started: boolean | 'unknown';
+  // Whether Temporal answered this look; a look it left unanswered says it is not up.
+  let temporalAnswers: boolean | undefined = true;
+  try {
+    await client.connection.withDeadline(Date.now() + 2_000, () => client.workflow.getHandle(caseWorkflowId('hotline', caseId)).describe());
+    started = true;
+  } catch (describeError) {
+    started = describeError instanceof WorkflowNotFoundError ? false : 'unknown';
+    if (started === 'unknown') temporalAnswers = isDeadlineExceeded(describeError) ? false : undefined;
+  }
+  const outcome =
+    started === true
+      ? `Case ${caseId} was taken in and opens when a worker runs; GET /cases/${caseId} shows it then, and the same request again answers with it`
+      : started === false
+        ? 'Nothing was started; send the same request again'
+        : 'Whether the case was taken in is not known; the same request again answers with it or takes it in once';
+  return new AnsweredLate(outcome, { caseId, started }, { cause: error, temporalAnswers });
+}
+
 export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
   const router = Router();
   const view = (state: HotlineCase) => hotlineCaseView(state, Date.now());
@@ -88,6 +109,7 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
     try {
       ({ created, state } = await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: startOperation }));
     } catch (error) {
+      if (isDeadlineExceeded(error)) throw await intakeAnsweredLate(client, caseId, error);
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     state ??= await handleOf(caseId).query(caseStateQuery);

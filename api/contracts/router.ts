@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { type ContractTerms, contractPolicy } from '../../domain/contract';
 import { contractView } from '../../domain/contract-view';
+import { policyTrialIssues } from '../../domain/policy-trial';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
 import { caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
 import type { hotlineWorkflow } from '../../workflows/hotline';
@@ -12,6 +14,7 @@ import { isKnownRegion } from '../calendars/official-days';
 import { applyContract, applyContractBody } from '../cases/apply-contract';
 import { actorOf } from '../actor';
 import { contractHandle } from '../intake';
+import { calendarMaterializer } from '../policy-snapshot';
 import { HttpError, toHttpError } from '../errors';
 
 export interface ContractsRouterDeps {
@@ -30,6 +33,21 @@ function requireKnownRegion(region: string, path: (string | number)[]): void {
   throw new HttpError(400, 'invalid_request', message, { issues: [{ code: 'custom', path, message }] });
 }
 
+/**
+ * The terms' policy run the way a case will run it (with the official days a case would carry):
+ * a policy no case could run under is refused now, naming the field, not at every case's intake.
+ */
+async function refuseUnrunnablePolicy(client: Client, terms: ContractTerms, path: (string | number)[]): Promise<void> {
+  const nowMs = Date.now();
+  const materialize = await calendarMaterializer(client, terms.calendarData, nowMs, terms.timeZone);
+  const issues = policyTrialIssues(materialize(contractPolicy(terms)), nowMs, path);
+  if (issues.length > 0) throw new HttpError(400, 'invalid_request', `No case could run under this policy: ${issues[0].message}`, { issues });
+}
+
+function policyPath(policy: ContractTerms['policy'], prefix: string[]): string[] {
+  return 'custom' in policy ? [...prefix, 'policy', 'custom'] : [...prefix, 'policy'];
+}
+
 export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Router {
   const router = Router();
 
@@ -37,6 +55,7 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     const { contractId = randomUUID(), by: _by, ...terms } = createContractBody.parse(req.body);
     const by = actorOf(req);
     requireKnownRegion(terms.calendarData.region, ['calendarData', 'region']);
+    await refuseUnrunnablePolicy(client, terms, policyPath(terms.policy, []));
     const start = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
       workflowId: contractWorkflowId(contractId),
       taskQueue,
@@ -65,6 +84,8 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     const request = amendmentSchema.parse({ ...req.body, by: actorOf(req) });
     if (request.changes.calendarData) requireKnownRegion(request.changes.calendarData.region, ['changes', 'calendarData', 'region']);
     const handle = contractHandle(client, contractId);
+    const { terms } = await handle.query(contractStateQuery);
+    await refuseUnrunnablePolicy(client, { ...terms, ...request.changes }, request.changes.policy ? policyPath(request.changes.policy, ['changes']) : ['changes']);
     const { amendment } = await handle.executeUpdate(amendContractUpdate, { args: [request] });
     res.json({ amended: amendment.changes.length > 0, contract: contractView(await handle.query(contractStateQuery)) });
   });

@@ -7,6 +7,7 @@ import type { SlaWindow } from '../sla-windows';
 import { PolicyCalendars, workingTimeLeftMs } from '../sla-windows';
 import { ZoneOffsets, formatInstant } from '../time-zone';
 import type { CaseCore } from './core';
+import type { AuditEntry } from './record';
 
 export type WindowStatus = 'superseded' | 'met' | 'met-late' | 'breached' | 'paused' | 'running';
 
@@ -67,7 +68,13 @@ export function caseCoreView(core: CaseCore, nowMs: number) {
     closedAt: at(core.closedMs),
     closeReason: core.closeReason,
     pauses: core.pauses.map((pause) => ({ from: at(pause.fromMs), to: at(pause.toMs) })),
-    history: core.audit.map((entry) => ({ at: at(entry.atMs), type: entry.type, by: entry.by, details: entry.details ?? null })),
+    history: core.audit.map((entry) => auditEntryView(entry, at)),
+    /** Older entries, archived: GET …/history has them all. */
+    historyArchived: core.auditArchived ?? 0,
     warnings: core.warnings,
   };
+}
+
+export function auditEntryView(entry: AuditEntry, at: (ms: number | null) => string | null) {
+  return { at: at(entry.atMs), type: entry.type, by: entry.by, details: entry.details ?? null };
 }

@@ -191,6 +191,8 @@ export interface WorkerSettings {
   taskQueue: string;
   bundlePath: string;
   outboxDir: string;
+  /** The audit archive, shared with the API. */
+  auditDir: string;
   logFile: string;
 }
 
@@ -205,6 +207,7 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Chil
         TEMPORAL_NAMESPACE: 'default',
         AFTERCARE_TASK_QUEUE: settings.taskQueue,
         AFTERCARE_OUTBOX_DIR: settings.outboxDir,
+        AFTERCARE_AUDIT_DIR: settings.auditDir,
         AFTERCARE_WORKFLOW_BUNDLE: settings.bundlePath,
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -218,6 +221,7 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Chil
 export interface ApiSettings {
   address: string;
   taskQueue: string;
+  auditDir: string;
   logFile: string;
 }
 
@@ -228,7 +232,7 @@ export async function startApiProcess(settings: ApiSettings): Promise<{ child: C
     'api',
     spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], {
       cwd: ROOT,
-      env: childEnv({ TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', AFTERCARE_TASK_QUEUE: settings.taskQueue, PORT: String(port) }),
+      env: childEnv({ TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', AFTERCARE_TASK_QUEUE: settings.taskQueue, AFTERCARE_AUDIT_DIR: settings.auditDir, PORT: String(port) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
     settings.logFile,

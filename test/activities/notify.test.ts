@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type EmailMessage } from '../../activities';
-import { EMAIL_REJECTED } from '../../activities/notify';
+import { EMAIL_REJECTED, outboxFileName, outboxKeyOf } from '../../activities/notify';
 import { uniqueId } from '../helpers/fixtures';
 import { type ReceivedMail, type SmtpSink, parseRaw, startSmtpSink } from '../helpers/smtp-sink';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => sink.close());
 
 function smtpActivities(url = smtpUrl) {
-  return createActivities({ notification: { transport: { kind: 'smtp', url }, from: FROM } });
+  return createActivities({ notification: { transport: { kind: 'smtp', url }, from: FROM }, auditArchive: { directory: os.tmpdir() } });
 }
 
 function email(overrides: Partial<EmailMessage> = {}): EmailMessage {
@@ -138,7 +138,7 @@ describe('outbox transport', () => {
   });
 
   function outboxActivities() {
-    return createActivities({ notification: { transport: { kind: 'outbox', directory }, from: FROM } });
+    return createActivities({ notification: { transport: { kind: 'outbox', directory }, from: FROM }, auditArchive: { directory } });
   }
 
   test('writes one .eml per idempotency key, and a retry with the same key writes no duplicate', async () => {
@@ -148,7 +148,7 @@ describe('outbox transport', () => {
 
     expect(retry).toEqual(first);
     expect(await readdir(directory)).toEqual([path.basename(first.deliveredTo)]);
-    expect(path.basename(first.deliveredTo)).toBe(`${message.key.replace(/\//g, '_')}.eml`);
+    expect(path.basename(first.deliveredTo)).toBe(outboxFileName(message.key));
 
     const { headers, body } = parseRaw((await readFile(first.deliveredTo, 'utf8')).replace(/\r?\n/g, '\r\n'));
     expect(headers.get('message-id')).toBe(first.messageId);
@@ -159,5 +159,27 @@ describe('outbox transport', () => {
 
     await outboxActivities().sendEmail(email({ subject: 'Another step' }));
     expect(await readdir(directory)).toHaveLength(2);
+  });
+
+  test('recipients whose addresses differ only in characters a file name cannot hold get a file each', async () => {
+    const caseKey = uniqueId('hotline-case');
+    const recipients = ['ops+sla@vendor.example', 'ops_sla@vendor.example', 'ops.sla@vendor.example', 'ops_2Bsla@vendor.example', '运维@vendor.example'];
+    for (const to of recipients) await outboxActivities().sendEmail(email({ key: `${caseKey}/breach/response/${to}`, to }));
+    const files = await readdir(directory);
+    expect(files).toHaveLength(recipients.length);
+    const addressed = await Promise.all(files.map(async (file) => parseRaw((await readFile(path.join(directory, file), 'utf8')).replace(/\r?\n/g, '\r\n')).headers.get('to')));
+    expect(addressed.sort()).toEqual([...recipients].sort());
+  });
+
+  test('file names are one per key, never hidden, and short enough for any file system', () => {
+    const keys = ['a/b', 'a_b', 'a_2Fb', 'a.b', '.hidden/x', '_2Ehidden/x', 'x'.repeat(400), `${'x'.repeat(400)}y`, 'é', 'e\u0301'];
+    const names = keys.map(outboxFileName);
+    expect(new Set(names).size).toBe(keys.length);
+    // Ops find a file's key again from its name (all but the hashed long ones).
+    expect(names.map(outboxKeyOf)).toEqual(keys.map((key) => (key.length > 100 ? null : key)));
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.eml$/);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    }
   });
 });

@@ -1,10 +1,15 @@
 /**
  * The hotline API over real HTTP, against a real worker on the Temporal CLI dev server.
  */
+import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { apiConnection } from '../../api/temporal-connection';
 import { caseRequestBody as caseBody, uniqueId } from '../helpers/fixtures';
 import { request, startApi, useApiStack } from '../helpers/http';
+import { startWorker } from '../helpers/environments';
 
 const stack = useApiStack('api');
 const { post, get } = stack;
@@ -188,6 +193,70 @@ describe('case actions', () => {
     expect((await get('/cases/no-such-case')).status).toBe(404);
     expect((await post('/cases/no-such-case/respond', { by: 'engineer-wang' })).status).toBe(404);
     expect((await get('/nowhere')).status).toBe(404);
+  });
+});
+
+describe('a request that gets no answer in time', () => {
+  const REQUEST_TIMEOUT_MS = 1_500;
+
+  test('with no worker on the task queue: 504 within the deadline, saying the case was taken in; a worker that starts later opens it', async () => {
+    const taskQueue = uniqueId('no-worker-tq');
+    const api = await startApi(stack.worker.env.client, taskQueue, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+    try {
+      const body = caseBody();
+      const began = Date.now();
+      const late = await request(api.baseUrl, 'POST', '/cases', body);
+      expect(late.status).toBe(504);
+      expect(late.body).toMatchObject({ error: 'no_worker_answered', caseId: body.caseId, started: true });
+      expect(late.body.message).toMatch(/Temporal is up/);
+      // The deadline, the check that Temporal answers and whether the case exists: well under the SDK's 30 s.
+      expect(Date.now() - began).toBeLessThan(REQUEST_TIMEOUT_MS + 4_000);
+
+      const read = await request(api.baseUrl, 'GET', `/cases/${body.caseId}`);
+      expect(read.status).toBe(504);
+      expect(read.body.message).toMatch(/nothing was changed/);
+      const action = await request(api.baseUrl, 'POST', `/cases/${body.caseId}/respond`, { by: 'engineer-wang' }, { 'Idempotency-Key': 'late-respond-1' });
+      expect(action.status).toBe(504);
+      expect(action.body.message).toMatch(/same Idempotency-Key/);
+
+      worker = await startWorker(stack.worker.env, taskQueue, mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
+      // The action the server kept while no worker ran is applied once one runs, as the 504 said it may be;
+      // sending it again with the same key applies it no second time.
+      const retried = await request(api.baseUrl, 'POST', `/cases/${body.caseId}/respond`, { by: 'engineer-wang' }, { 'Idempotency-Key': 'late-respond-1' });
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({ caseId: body.caseId, status: 'in-progress' });
+      expect(retried.body.history.filter((entry: { by: string }) => entry.by === 'engineer-wang')).toHaveLength(1);
+      // The same intake again answers with the case: nothing was lost, nothing taken in twice.
+      expect((await request(api.baseUrl, 'POST', '/cases', body)).status).toBe(200);
+      expect(await runsOf(body.caseId)).toBe(1);
+    } finally {
+      await worker?.stopWorkerOnly();
+      await api.close();
+    }
+  });
+
+  test('with the server hung (it accepts connections and never answers): 503 within the deadline, nothing hangs', async () => {
+    const sockets = new Set<Socket>();
+    // Accepts and stays silent, like a frozen Temporal frontend.
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const client = new Client({ connection: apiConnection({ address: `127.0.0.1:${(hung.address() as AddressInfo).port}` }) });
+    const api = await startApi(client, 'nowhere', { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    try {
+      const began = Date.now();
+      const [intake, read] = await Promise.all([request(api.baseUrl, 'POST', '/cases', caseBody()), request(api.baseUrl, 'GET', '/cases/any-case')]);
+      for (const response of [intake, read]) {
+        expect(response.status).toBe(503);
+        expect(response.body).toMatchObject({ error: 'temporal_unavailable' });
+      }
+      expect(Date.now() - began).toBeLessThan(REQUEST_TIMEOUT_MS + 4_000);
+    } finally {
+      await api.close();
+      await client.connection.close();
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
   });
 });
 

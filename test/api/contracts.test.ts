@@ -84,6 +84,69 @@ describe('contracts', () => {
     expect(JSON.stringify(refused.body.issues)).toMatch(/no working time/);
   });
 
+  /** A custom policy with one response window on one calendar. */
+  function customPolicy(calendarName: string, calendar: Record<string, unknown>, maxMinutes = 60) {
+    return {
+      id: 'custom',
+      name: 'Custom',
+      clockStart: { kind: 'reported' },
+      escalationTiers: ['Tier 1'],
+      reclassification: 'default',
+      defects: 'in-period',
+      levels: [{ id: 'P1', label: 'P1', windows: [{ name: 'response', label: 'Response', maxMinutes, calendar: calendarName, metBy: 'response' }] }],
+      calendars: { [calendarName]: { timeZone: 'Asia/Shanghai', ...calendar } },
+    };
+  }
+  const WEEKDAYS_9_TO_18 = { weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [day, [['09:00', '18:00']]])) };
+
+  test('calendars named like inherited object keys are the policy\'s own: a case runs under "toString" and "constructor"; a window on "__proto__" is refused', async () => {
+    for (const name of ['toString', 'constructor', 'hasOwnProperty']) {
+      const body = contractBody({ policy: { custom: customPolicy(name, WEEKDAYS_9_TO_18) } });
+      expect((await post('/contracts', body)).status).toBe(201);
+      const opened = await post('/cases', { caseId: uniqueId('own-key-case'), contractId: body.contractId, problem, severity: 'P1', openedBy: 'agent-li' });
+      expect(opened.status).toBe(201);
+      expect(opened.body.windows).toEqual([expect.objectContaining({ name: 'response', calendar: name, status: 'running' })]);
+    }
+    // A window naming an inherited key the policy does not define: refused, not taken for Object's.
+    for (const inherited of ['toString', 'constructor', 'valueOf']) {
+      const policy = customPolicy('weekdays', WEEKDAYS_9_TO_18);
+      policy.levels[0].windows[0].calendar = inherited;
+      const refusedInherited = await post('/contracts', contractBody({ policy: { custom: policy } }));
+      expect(refusedInherited.status).toBe(400);
+      expect(refusedInherited.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(['policy', 'custom', 'levels', 0, 'windows', 0, 'calendar']);
+    }
+    // JSON.parse makes "__proto__" an own key, which no record can hold: the window naming it is refused.
+    const text = JSON.stringify(contractBody({ policy: { custom: customPolicy('own', WEEKDAYS_9_TO_18) } })).replace(/"own"/g, '"__proto__"');
+    const refused = await post('/contracts', text);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toContainEqual(expect.objectContaining({ path: ['policy', 'custom', 'levels', 0, 'windows', 0, 'calendar'], message: expect.stringContaining('__proto__') }));
+  });
+
+  test('a calendar with far too little working time for its window is refused at create and at amendment, naming the window', async () => {
+    // One working minute a week against a window of 200 days of working time.
+    const starved = customPolicy('starved', { weekly: { mon: [['09:00', '09:01']] } }, 200 * 24 * 60);
+    const body = contractBody({ policy: { custom: starved } });
+    const refused = await post('/contracts', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(['policy', 'custom', 'levels', 0, 'windows', 0, 'calendar']);
+    expect((await get(`/contracts/${body.contractId}`)).status).toBe(404);
+
+    // 366 days of working time on a 9–18 weekday calendar: years of calendar time, refused too.
+    const tooLong = customPolicy('weekdays', WEEKDAYS_9_TO_18, 366 * 24 * 60);
+    const longRefused = await post('/contracts', contractBody({ policy: { custom: tooLong } }));
+    expect(longRefused.status).toBe(400);
+    expect(longRefused.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(['policy', 'custom', 'levels', 0, 'windows', 0, 'maxMinutes']);
+
+    const good = contractBody();
+    await post('/contracts', good);
+    const amendment = await post(`/contracts/${good.contractId}/amendments`, { by: 'sales-chen', reason: 'new policy', changes: { policy: { custom: starved } } });
+    expect(amendment.status).toBe(400);
+    expect(amendment.body.issues.map((issue: { path: unknown[] }) => issue.path)).toContainEqual(['changes', 'policy', 'custom', 'levels', 0, 'windows', 0, 'calendar']);
+    expect((await get(`/contracts/${good.contractId}`)).body.version).toBe(1);
+    // Cases under it still open: the refused amendment changed nothing.
+    expect((await post('/cases', { caseId: uniqueId('after-refused'), contractId: good.contractId, problem, severity: 'L1', openedBy: 'agent-li' })).status).toBe(201);
+  });
+
   test('an amendment is recorded with who and when; a bad one is a 400 and changes nothing', async () => {
     const body = contractBody();
     await post('/contracts', body);

@@ -3,6 +3,8 @@
  * both obtained by scripts/ensure-*.sh (paths in TEMPORAL_TEST_SERVER / TEMPORAL_CLI).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -67,23 +69,37 @@ const quietLogger = {
 export interface RunningWorker {
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** Where the worker archives older audit entries (the API reads them there). */
+  auditDirectory: string;
   /** Stops the worker, then the server. */
   stop(): Promise<void>;
+  /** Stops the worker and leaves the server running (another worker shares it). */
+  stopWorkerOnly(): Promise<void>;
 }
 
 /** A worker with the real activities on the given server: e-mail into an outbox directory, or over SMTP. */
-export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, mail: string | { smtpUrl: string }): Promise<RunningWorker> {
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  mail: string | { smtpUrl: string },
+  auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')),
+): Promise<RunningWorker> {
   const transport: MailTransportConfig = typeof mail === 'string' ? { kind: 'outbox', directory: mail } : { kind: 'smtp', url: mail.smtpUrl };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ notification: { transport, from: 'aftercare@test' } }),
+    activities: createActivities({ notification: { transport, from: 'aftercare@test' }, auditArchive: { directory: auditDirectory } }),
   });
   const running = worker.run();
   return {
     env,
     taskQueue,
+    auditDirectory,
+    async stopWorkerOnly() {
+      worker.shutdown();
+      await running;
+    },
     async stop() {
       worker.shutdown();
       await running;

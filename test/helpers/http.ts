@@ -14,9 +14,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(client: Client, taskQueue: string): Promise<RunningApi> {
+export async function startApi(client: Client, taskQueue: string, options: { requestTimeoutMs?: number; auditDirectory?: string } = {}): Promise<RunningApi> {
+  const { auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')), requestTimeoutMs } = options;
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ client, taskQueue }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -59,7 +60,7 @@ export function useApiStack(name: string): ApiStack {
   } as ApiStack;
   beforeAll(async () => {
     stack.worker = await startWorker(await createDevServerEnv(), uniqueId(`${name}-tq`), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
-    stack.api = await startApi(stack.worker.env.client, stack.worker.taskQueue);
+    stack.api = await startApi(stack.worker.env.client, stack.worker.taskQueue, { auditDirectory: stack.worker.auditDirectory });
   });
   afterAll(async () => {
     await stack.api?.close();

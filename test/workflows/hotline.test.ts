@@ -2,6 +2,7 @@
  * Hotline case on the Java time-skipping test server: a month passes in a moment.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { outboxKeyOf } from '../../activities/notify';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -221,7 +222,7 @@ test('a case outside every service period is refused with the reason (not entitl
 
 describe('pre-breach warnings and breach notices', () => {
   const officeHoursOn = (weekday: Weekday): CalendarSpec => ({ timeZone: 'Asia/Shanghai', weekly: { [weekday]: [['09:00', '10:00']] } });
-  const mailsOf = (caseId: string, kind: string) => readdirSync(outbox).filter((file) => file.includes(caseId) && file.includes(kind));
+  const mailsOf = (caseId: string, kind: string) => readdirSync(outbox).filter((file) => (outboxKeyOf(file) ?? '').includes(`${caseId}/${kind}/`));
 
   test('warns at 80 % of the window and notifies the breach at once under a 24×7 policy', async () => {
     const intake = hotlineIntake({
@@ -265,7 +266,7 @@ describe('pre-breach warnings and breach notices', () => {
     expect(mailsOf(intake.caseId, 'breach')).toEqual([]);
     await env.sleep('3 days');
     // The response breach (window 0) and, four hours in, the diagnosis breach: both held, both sent.
-    expect(mailsOf(intake.caseId, 'breach_0')).toHaveLength(1);
+    expect(mailsOf(intake.caseId, 'breach/0')).toHaveLength(1);
     const sent = (await stateOf(handle)).audit.find((entry) => entry.type === 'email-sent' && entry.details!.includes('Response window (level 1) breached'))!;
     const local = new Date(sent.atMs + 8 * HOUR);
     expect([local.getUTCDate(), local.getUTCHours()]).toEqual([dayAfterTomorrow.getUTCDate(), 9]);

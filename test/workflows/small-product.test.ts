@@ -27,7 +27,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./small-product/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
-    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outbox }, from: 'aftercare@test' } }),
+    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outbox }, from: 'aftercare@test' }, auditArchive: { directory: outbox } }),
   });
   running = worker.run();
 }, 120_000);
