@@ -1,19 +1,19 @@
 /**
- * The older part of a case's audit, kept outside the workflow so that its state stays bounded
- * whatever the number of actions (D-19: every change stays readable). One JSON file per page,
+ * The older part of a growing record (a case's audit, a contract's amendments), kept outside the
+ * workflow so that its state stays bounded whatever the number of actions (D-19: every change stays
+ * readable). One JSON file per page,
  * named by the sequence number of its first entry: writing a page again (a retried activity)
  * rewrites the same file with the same entries, so a page is never kept twice.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AuditEntry } from '../domain/case/record';
 import { outboxFileName } from './notify';
 
 export interface AuditPage {
   workflowId: string;
   /** Sequence number (0-based, over the case's whole life) of the page's first entry. */
   firstSequence: number;
-  entries: AuditEntry[];
+  entries: unknown[];
 }
 
 export interface AuditArchiveDeps {
@@ -51,8 +51,8 @@ export function createAuditArchiveActivities({ directory }: AuditArchiveDeps) {
   };
 }
 
-/** Every archived entry of a case, oldest first (none when nothing was archived yet). */
-export async function readArchivedAudit(directory: string, workflowId: string): Promise<AuditEntry[]> {
+/** Every archived entry of a workflow, oldest first (none when nothing was archived yet). */
+export async function readArchivedAudit<T>(directory: string, workflowId: string): Promise<T[]> {
   const folder = caseFolder(directory, workflowId);
   let names: string[];
   try {
@@ -61,6 +61,6 @@ export async function readArchivedAudit(directory: string, workflowId: string): 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const pages = await Promise.all(names.map(async (name) => JSON.parse(await readFile(path.join(folder, name), 'utf8')) as AuditEntry[]));
+  const pages = await Promise.all(names.map(async (name) => JSON.parse(await readFile(path.join(folder, name), 'utf8')) as T[]));
   return pages.flat();
 }

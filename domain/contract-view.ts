@@ -1,5 +1,5 @@
 /** The contract as the API shows it: instants in ISO 8601 with the contract's offset. */
-import { type ContractState, contractPolicy, reminderSchedule } from './contract';
+import { type Amendment, type ContractState, contractPolicy, reminderSchedule } from './contract';
 import { ZoneOffsets, formatInstant } from './time-zone';
 
 export function contractView(state: ContractState) {
@@ -14,7 +14,9 @@ export function contractView(state: ContractState) {
     policy: { id: policy.id, name: policy.name, levels: policy.levels.map((level) => level.id), reclassification: policy.reclassification },
     createdAt: at(state.createdAtMs),
     createdBy: state.createdBy,
-    amendments: state.amendments.map((amendment) => ({ ...amendment, atMs: undefined, at: at(amendment.atMs) })),
+    amendments: state.amendments.map((amendment) => amendmentView(amendment, at)),
+    /** Older amendments, archived: GET …/amendments has them all. */
+    amendmentsArchived: state.amendmentsArchived ?? 0,
     reminders: reminderSchedule(state).map((reminder) => ({
       key: reminder.key,
       dueAt: at(reminder.atMs),
@@ -26,3 +28,7 @@ export function contractView(state: ContractState) {
 }
 
 export type ContractView = ReturnType<typeof contractView>;
+
+export function amendmentView(amendment: Amendment, at: (ms: number) => string) {
+  return { ...amendment, atMs: undefined, at: at(amendment.atMs) };
+}

@@ -4,6 +4,7 @@
  * treats a re-classification. Pure: the contract workflow keeps it, the API reads it.
  */
 import type { ClosingSettings } from './case/closing';
+import { type ArchiveBounds, archivePageDue } from './case/record';
 import type { Email } from './email';
 import type { ServicePeriod } from './entitlement';
 import type { ProductId } from './products';
@@ -66,7 +67,10 @@ export interface ContractState {
   terms: ContractTerms;
   createdAtMs: number;
   createdBy: string;
+  /** The newest amendments; the older ones are archived outside the workflow (AMENDMENT_BOUNDS). */
   amendments: Amendment[];
+  /** How many of the oldest amendments were archived: `amendments[0]` is number `amendmentsArchived`. */
+  amendmentsArchived?: number;
   /** Reminder keys already sent, or skipped because their instant had passed when scheduled. */
   remindersDone: { key: string; atMs: number; outcome: 'sent' | 'skipped' }[];
   outbox: Email[];
@@ -153,4 +157,16 @@ function skipPastReminders(state: ContractState, nowMs: number): void {
     if (reminder.atMs > nowMs) break;
     state.remindersDone.push({ key: reminder.key, atMs: nowMs, outcome: 'skipped' });
   }
+}
+
+/** A contract keeps its latest amendments whole (each may carry two policies); older ones are archived. */
+export const AMENDMENT_BOUNDS: ArchiveBounds = { keptEntries: 10, keptChars: 256 * 1024, pageEntries: 5, pageChars: 512 * 1024 };
+
+export function amendmentPageDue(state: ContractState): { firstSequence: number; entries: Amendment[] } | null {
+  return archivePageDue(state.amendments, state.amendmentsArchived, AMENDMENT_BOUNDS);
+}
+
+export function amendmentPageArchived(state: ContractState, count: number): void {
+  state.amendments.splice(0, count);
+  state.amendmentsArchived = (state.amendmentsArchived ?? 0) + count;
 }

@@ -4,10 +4,11 @@
  * Cases never read it while running: they take a snapshot at intake.
  */
 import { ApplicationFailure, continueAsNew, defineQuery, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { type Amendment, type ContractState, type ContractTerms, amendContract, createContract, nextReminderMs, sendDueReminders } from '../domain/contract';
+import { type ContractState, type ContractTerms, amendContract, amendmentPageArchived, amendmentPageDue, createContract, nextReminderMs, sendDueReminders } from '../domain/contract';
 import { type AmendmentRequest, amendmentSchema, contractTermsObject } from '../domain/contract-schema';
 import { CONTRACT } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
+import { archiveDuePages } from './audit-archive';
 import { Changes, runLoop, sendOutbox } from './case-runtime';
 import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from './search-attributes';
 import { businessFailure } from './failures';
@@ -22,8 +23,11 @@ export interface ContractWorkflowInput {
 
 export const contractStateQuery = defineQuery<ContractState>('contract');
 export const contractIntakeUpdate = defineUpdate<{ created: boolean; state: ContractState }>('intake');
-/** Answers with what changed, not the whole contract: the API reads that by query. */
-export const amendContractUpdate = defineUpdate<{ amendment: Amendment; version: number }, [AmendmentRequest]>('amend');
+/** Answers with the terms that changed, not their values or the whole contract: the API reads that by query. */
+export const amendContractUpdate = defineUpdate<{ changedTerms: string[]; version: number }, [AmendmentRequest]>('amend');
+
+/** Patch id: a contract archives its oldest amendments (runs before kept them all). */
+const AMENDMENTS_ARCHIVE = 'amendments-archive';
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<void> {
   const state = input.carried ?? createContract(input.contractId, input.terms, input.createdBy, Date.now());
@@ -41,7 +45,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
     (request) => {
       const amendment = amendContract(state, request.changes as Partial<ContractTerms>, request.by, request.reason, Date.now());
       changes.bump();
-      return { amendment, version: state.version };
+      return { changedTerms: amendment.changes.map((change) => change.term), version: state.version };
     },
     {
       validator: (request) => {
@@ -64,8 +68,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
     {
       // A contract runs for as long as its customer exists: reminders for every period it gains.
       finished: () => false,
-      carryOutEffects: () =>
-        sendOutbox(
+      carryOutEffects: async () => {
+        await sendOutbox(
           state,
           {
             sent: () => undefined,
@@ -75,7 +79,13 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<vo
             },
           },
           { oneAtATime: true },
-        ),
+        );
+        await archiveDuePages(
+          AMENDMENTS_ARCHIVE,
+          () => amendmentPageDue(state),
+          (count) => amendmentPageArchived(state, count),
+        );
+      },
       present: () => undefined,
       continueAsNew: () => continueAsNew<typeof contractWorkflow>({ ...input, carried: state }),
       nextDeadline: () => {

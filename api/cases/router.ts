@@ -18,11 +18,16 @@ import { actorOf } from '../actor';
 import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
-import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, idempotencyKey, surveyBody } from './schemas';
+import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
+import { readArchivedAudit } from '../../activities/audit-archive';
+import type { AuditEntry } from '../../domain/case/record';
+import { auditEntryView } from '../../domain/case/view';
 
 export interface CasesRouterDeps {
   client: Client;
   taskQueue: string;
+  /** The worker's audit archive (activities/audit-archive.ts). */
+  auditDirectory: string;
 }
 
 type HotlineHandle = WorkflowHandle<typeof hotlineWorkflow>;
@@ -83,7 +88,7 @@ async function intakeAnsweredLate(client: Client, caseId: string, error: unknown
   return new AnsweredLate(outcome, { caseId, started }, { cause: error, temporalAnswers });
 }
 
-export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
+export function casesRouter({ client, taskQueue, auditDirectory }: CasesRouterDeps): Router {
   const router = Router();
   const view = (state: HotlineCase) => hotlineCaseView(state, Date.now());
   const handleOf = (caseId: string): HotlineHandle => client.workflow.getHandle<typeof hotlineWorkflow>(caseWorkflowId('hotline', caseId));
@@ -149,6 +154,34 @@ export function casesRouter({ client, taskQueue }: CasesRouterDeps): Router {
     } catch (error) {
       throw await explainClosed(error, handle);
     }
+  });
+
+  /** Every recorded change of the case, oldest first: the archived entries, then those in its state. */
+  router.get('/:caseId/history', async (req, res) => {
+    const { caseId } = caseIdParams.parse(req.params);
+    const { from, limit } = historyQuery.parse(req.query);
+    // State first: the archive holds at least what the state says was archived by then.
+    const state = await handleOf(caseId).query(caseStateQuery);
+    const archivedCount = state.auditArchived ?? 0;
+    const archived = archivedCount > 0 && from < archivedCount ? (await readArchivedAudit<AuditEntry>(auditDirectory, caseWorkflowId('hotline', caseId))).slice(0, archivedCount) : [];
+    if (archived.length < Math.min(archivedCount, from + limit) - from) {
+      throw new HttpError(
+        503,
+        'archive_unreadable',
+        `The ${archivedCount} oldest entries of case ${caseId} are archived where this API cannot read them; AFTERCARE_AUDIT_DIR must be the worker's`,
+      );
+    }
+    const total = archivedCount + state.audit.length;
+    const entries = [...archived.slice(from), ...state.audit.slice(Math.max(0, from - archivedCount))].slice(0, limit);
+    const zone = new ZoneOffsets(state.timeZone ?? DEFAULT_TIME_ZONE);
+    const at = (ms: number | null) => (ms === null ? null : formatInstant(ms, zone));
+    res.json({
+      caseId,
+      total,
+      from,
+      entries: entries.map((entry, index) => ({ sequence: from + index, ...auditEntryView(entry, at) })),
+      next: from + entries.length < total ? from + entries.length : null,
+    });
   });
 
   router.get('/:caseId/call-backs/:solutionNumber', async (req, res) => {

@@ -95,6 +95,12 @@ export type CreateCaseBody = z.infer<typeof createCaseBody>;
 
 export const caseIdParams = z.object({ caseId: identifier });
 
+/** A page of a case's history: entries from sequence number `from` on. */
+export const historyQuery = z.object({
+  from: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(500),
+});
+
 const note = plainText(0, 2000).optional();
 
 export const surveyBody = z.object({

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { type ContractTerms, contractPolicy } from '../../domain/contract';
-import { contractView } from '../../domain/contract-view';
+import { type Amendment, type ContractTerms, contractPolicy } from '../../domain/contract';
+import { amendmentView, contractView } from '../../domain/contract-view';
+import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
+import { readArchivedAudit } from '../../activities/audit-archive';
 import { policyTrialIssues } from '../../domain/policy-trial';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
 import { caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
@@ -20,6 +22,8 @@ import { HttpError, toHttpError } from '../errors';
 export interface ContractsRouterDeps {
   client: Client;
   taskQueue: string;
+  /** The worker's archive of older amendments (activities/audit-archive.ts). */
+  auditDirectory: string;
 }
 
 export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional(), by: actor });
@@ -48,7 +52,7 @@ function policyPath(policy: ContractTerms['policy'], prefix: string[]): string[]
   return 'custom' in policy ? [...prefix, 'policy', 'custom'] : [...prefix, 'policy'];
 }
 
-export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Router {
+export function contractsRouter({ client, taskQueue, auditDirectory }: ContractsRouterDeps): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -79,6 +83,24 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     res.json(contractView(await contractHandle(client, contractId).query(contractStateQuery)));
   });
 
+  /** Every amendment, oldest first: the archived ones, then those in the contract's state. */
+  router.get('/:contractId/amendments', async (req, res) => {
+    const { contractId } = contractParams.parse(req.params);
+    // State first: the archive holds at least what the state says was archived by then.
+    const state = await contractHandle(client, contractId).query(contractStateQuery);
+    const archivedCount = state.amendmentsArchived ?? 0;
+    const archived = archivedCount > 0 ? (await readArchivedAudit<Amendment>(auditDirectory, contractWorkflowId(contractId))).slice(0, archivedCount) : [];
+    if (archived.length < archivedCount) {
+      throw new HttpError(
+        503,
+        'archive_unreadable',
+        `The ${archivedCount} oldest amendments of contract ${contractId} are archived where this API cannot read them; AFTERCARE_AUDIT_DIR must be the worker's`,
+      );
+    }
+    const zone = new ZoneOffsets(state.terms.timeZone);
+    res.json({ contractId, amendments: [...archived, ...state.amendments].map((amendment) => amendmentView(amendment, (ms) => formatInstant(ms, zone))) });
+  });
+
   router.post('/:contractId/amendments', async (req, res) => {
     const { contractId } = contractParams.parse(req.params);
     const request = amendmentSchema.parse({ ...req.body, by: actorOf(req) });
@@ -86,8 +108,8 @@ export function contractsRouter({ client, taskQueue }: ContractsRouterDeps): Rou
     const handle = contractHandle(client, contractId);
     const { terms } = await handle.query(contractStateQuery);
     await refuseUnrunnablePolicy(client, { ...terms, ...request.changes }, request.changes.policy ? policyPath(request.changes.policy, ['changes']) : ['changes']);
-    const { amendment } = await handle.executeUpdate(amendContractUpdate, { args: [request] });
-    res.json({ amended: amendment.changes.length > 0, contract: contractView(await handle.query(contractStateQuery)) });
+    const { changedTerms } = await handle.executeUpdate(amendContractUpdate, { args: [request] });
+    res.json({ amended: changedTerms.length > 0, contract: contractView(await handle.query(contractStateQuery)) });
   });
 
   /** Every running case under the contract gets the current terms; each answer says what happened. */

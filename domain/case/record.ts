@@ -53,18 +53,47 @@ export function rememberUpdate(record: Pick<CaseRecord, 'recentUpdateIds'>, upda
   if (ids.length > RECENT_UPDATE_IDS) ids.splice(0, ids.length - RECENT_UPDATE_IDS);
 }
 
-/**
- * A case keeps at least this many of its newest audit entries in its state, and archives the
- * oldest in pages of AUDIT_PAGE once it holds AUDIT_KEPT + AUDIT_PAGE: its state and every
- * continue-as-new stay bounded whatever the number of actions, and nothing is dropped (D-19).
- */
-export const AUDIT_KEPT = 200;
-export const AUDIT_PAGE = 100;
+/** How much of a growing record stays in a workflow's state; the oldest go to the archive in pages. */
+export interface ArchiveBounds {
+  keptEntries: number;
+  /** JSON characters kept, whatever the entries' length. */
+  keptChars: number;
+  pageEntries: number;
+  /** A page stays far below Temporal's payload limit (2 MB). */
+  pageChars: number;
+}
 
-/** The oldest page of the audit when it is due for the archive, with its sequence number. */
+/**
+ * A case keeps its newest audit entries in its state and archives the oldest once it holds half
+ * as much again: its state and every continue-as-new stay bounded whatever the number and length
+ * of actions, and nothing is dropped (D-19).
+ */
+export const AUDIT_BOUNDS: ArchiveBounds = { keptEntries: 200, keptChars: 128 * 1024, pageEntries: 100, pageChars: 128 * 1024 };
+export const AUDIT_KEPT = AUDIT_BOUNDS.keptEntries;
+
+/** The oldest page of `entries` when one is due for the archive, with its sequence number. */
+export function archivePageDue<T>(entries: readonly T[], archivedSoFar: number | undefined, bounds: ArchiveBounds): { firstSequence: number; entries: T[] } | null {
+  const sizes = entries.map((entry) => JSON.stringify(entry).length);
+  let chars = sizes.reduce((total, size) => total + size, 0);
+  if (entries.length < bounds.keptEntries * 1.5 && chars < bounds.keptChars * 1.5) return null;
+  let count = 0;
+  let pageChars = 0;
+  // Oldest first, until what stays is within bounds or the page is full (one entry at least).
+  while (
+    count < sizes.length &&
+    (entries.length - count > bounds.keptEntries || chars > bounds.keptChars) &&
+    count < bounds.pageEntries &&
+    (count === 0 || pageChars + sizes[count] <= bounds.pageChars)
+  ) {
+    pageChars += sizes[count];
+    chars -= sizes[count];
+    count += 1;
+  }
+  return { firstSequence: archivedSoFar ?? 0, entries: entries.slice(0, count) };
+}
+
 export function auditPageDue(record: Pick<CaseRecord, 'audit' | 'auditArchived'>): { firstSequence: number; entries: AuditEntry[] } | null {
-  if (record.audit.length < AUDIT_KEPT + AUDIT_PAGE) return null;
-  return { firstSequence: record.auditArchived ?? 0, entries: record.audit.slice(0, AUDIT_PAGE) };
+  return archivePageDue(record.audit, record.auditArchived, AUDIT_BOUNDS);
 }
 
 /** Drops the page the archive now holds. */

@@ -53,16 +53,18 @@ async function startContract(terms: ContractTerms) {
 
 test('an amendment is recorded with who, when, and each term before and after', async () => {
   const handle = await startContract(contractTerms());
-  const { amendment } = await handle.executeUpdate(amendContractUpdate, {
+  const answer = await handle.executeUpdate(amendContractUpdate, {
     args: [{ by: 'sales-chen', reason: 'Renewal signed', changes: { vip: true, reclassification: 'carry-elapsed' } }],
   });
+  // The answer is small (the terms that changed); the amendment itself is read by query.
+  expect(answer).toEqual({ changedTerms: ['vip', 'reclassification'], version: 2 });
   const state = await handle.query(contractStateQuery);
+  const [amendment] = state.amendments;
   expect(amendment).toMatchObject({ version: 2, by: 'sales-chen', reason: 'Renewal signed' });
   expect(amendment.changes).toEqual([
     { term: 'vip', before: false, after: true },
     { term: 'reclassification', before: 'default', after: 'carry-elapsed' },
   ]);
-  expect(amendment.atMs).toBe(state.amendments[0].atMs);
   expect(state.terms.vip).toBe(true);
   expect(state.version).toBe(2);
 });
