@@ -23,8 +23,8 @@
  *  3 lifecycles counted, one at a time             10                 3
  *  4 open cases for the worker's RSS               10,000             1,000
  *    … started at a time                           50                 50
- *  5 replays of the 9 committed histories          40 rounds (360)    5 rounds (45)
- *    … trivial histories replayed                  as many (360)      as many (45)
+ *  5 replays of the 22 committed histories         25 rounds (550)    5 rounds (110)
+ *    … trivial histories replayed                  as many (550)      as many (110)
  *  6 calendar calls per calendar (after warm-up)   20,000 (2,000)     2,000 (500)
  *
  * Order: calendar first (nothing else running), then throughput and lifecycle size, replay, and
@@ -56,7 +56,7 @@ const FULL: Sizes = {
   breach: { cases: 1_000, spreadMs: 60_000, intakeConcurrency: 4, queryConcurrency: 20, marginMs: 20_000, decomposed: 200 },
   throughput: { concurrency: 20, warmUp: 100, emptyWorkflows: 1_000, intakes: 1_000, rounds: 6, lifecycles: 150, historiesCounted: 10 },
   memory: { cases: 10_000, startConcurrency: 50, settleMs: 10_000 },
-  replay: { committedRounds: 40 },
+  replay: { committedRounds: 25 },
   calendar: { warmUp: 2_000, iterations: 20_000 },
 };
 

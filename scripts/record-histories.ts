@@ -191,6 +191,32 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await env.sleep('35 days');
     await save('contract-reminders', handle, { running: true });
   },
+  async 'contract-amendments-archived'({ env, taskQueue, save }) {
+    const handle = await env.client.workflow.start(contractWorkflow, {
+      workflowId: `contract-${uniqueId('amended')}`,
+      taskQueue,
+      args: [{ contractId: 'amended', createdBy: 'sales-chen', terms: contractTerms({ servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }] }) }],
+    });
+    // Past AMENDMENT_BOUNDS (15 kept at most): the oldest go to the archive.
+    for (let index = 1; index <= 16; index += 1) {
+      await handle.executeUpdate(amendContractUpdate, { args: [{ by: 'sales-chen', reason: `Revision ${index}`, changes: { freeTrainingSessionsPerYear: index } }] });
+    }
+    await env.sleep('1 minute');
+    await save('contract-amendments-archived', handle, { running: true });
+  },
+  async 'audit-archived'({ env, start, save }) {
+    const handle = await start(hotlineIntake({ preset: '000', severity: '3', rules: 2, ...silent }));
+    // Past AUDIT_BOUNDS (192 kB of long reasons): the oldest page goes to the archive; then solved and confirmed.
+    for (let index = 0; index < 40; index += 1) {
+      await handle.executeUpdate(hotlineUpdates.pause, { args: [{ by, reason: `${index}: ${'Waiting for the server logs of the nightly export. '.repeat(100).slice(0, 4_900)}` }] });
+      await handle.executeUpdate(hotlineUpdates.resume, { args: [{ by }] });
+    }
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Rebuilt the report index' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await env.sleep('1 minute');
+    await save('hotline-audit-archived', handle);
+  },
   async 'official-days'({ env, taskQueue, save }) {
     const handle = await env.client.workflow.start(officialDaysWorkflow, { workflowId: `official-days-${uniqueId('CN')}`, taskQueue, args: [{ region: 'CN' }] });
     await handle.executeUpdate(addYearUpdate, { args: [{ year: 2027, holidays: ['2027-01-01'], workingDays: [], by: 'ops-zhang', source: 'example' }] });

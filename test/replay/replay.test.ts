@@ -39,9 +39,14 @@ test('the committed histories cover every hotline outcome, the call-back, contra
       'hotline-escalated-time-at-tier.json',
       'hotline-outcome-rejected.json',
       'hotline-phone-no-auto-close.json',
+      // A long audit archived in pages, and one recorded before the archive existed (patched).
+      'hotline-audit-archived.json',
+      'hotline-audit-long-before-archive.json',
       'call-back-done.json',
       'call-back-missed.json',
       'contract-reminders.json',
+      'contract-amendments-archived.json',
+      'contract-amended-before-archive.json',
       'official-days.json',
     ]),
   );
@@ -56,8 +61,14 @@ test('every committed history replays against the current workflow code', async 
   expect(results.filter((result) => result.error !== undefined)).toEqual([]);
 });
 
+/** Eighty actions into one case, on purpose: they exercise the audit archive, not a lifecycle. */
+const LONG_ON_PURPOSE = ['hotline-audit-archived.json', 'hotline-audit-long-before-archive.json'];
+
 test('a full hotline lifecycle stays well under the 80-event budget', () => {
-  const sizes = histories(files.filter((file) => file.startsWith('hotline-'))).map(({ workflowId, history }) => ({ workflowId, events: history.events!.length }));
+  const sizes = histories(files.filter((file) => file.startsWith('hotline-') && !LONG_ON_PURPOSE.includes(file))).map(({ workflowId, history }) => ({
+    workflowId,
+    events: history.events!.length,
+  }));
   expect(sizes.filter((size) => size.events > 80)).toEqual([]);
 });
 
