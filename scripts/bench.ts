@@ -26,8 +26,9 @@
  *  5 replays of the 22 committed histories         25 rounds (550)    5 rounds (110)
  *    … trivial histories replayed                  as many (550)      as many (110)
  *  6 calendar calls per calendar (after warm-up)   20,000 (2,000)     2,000 (500)
+ *  7 generated requests of the route fuzz          3,000              300
  *
- * Order: calendar first (nothing else running), then throughput and lifecycle size, replay, and
+ * Order: calendar first (nothing else running), then throughput and lifecycle size, the route fuzz, replay, and
  * last the 10,000 open cases on a fresh worker, with the breach run beside them (the guide's
  * target: 1,000 falling due within one minute among 10,000 open cases).
  */
@@ -38,6 +39,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { benchBreach, type BreachSizes } from './bench/breach';
 import { benchCalendar, type CalendarSizes } from './bench/calendar';
+import { benchFuzz, type FuzzSizes } from './bench/fuzz';
 import { benchMemory, type MemorySizes } from './bench/memory';
 import { ROOT, installExitHooks, keepOnExit, removeOnExit, startApiProcess, startDevServer, startWorkerProcess, stopAll, stopChild, temporalCli } from './bench/processes';
 import { benchReplay, type ReplaySizes } from './bench/replay';
@@ -50,6 +52,7 @@ interface Sizes {
   memory: MemorySizes;
   replay: ReplaySizes;
   calendar: CalendarSizes;
+  fuzz: FuzzSizes;
 }
 
 const FULL: Sizes = {
@@ -58,6 +61,7 @@ const FULL: Sizes = {
   memory: { cases: 10_000, startConcurrency: 50, settleMs: 10_000 },
   replay: { committedRounds: 25 },
   calendar: { warmUp: 2_000, iterations: 20_000 },
+  fuzz: { examples: 3_000 },
 };
 
 const QUICK: Sizes = {
@@ -66,11 +70,12 @@ const QUICK: Sizes = {
   memory: { cases: 1_000, startConcurrency: 50, settleMs: 5_000 },
   replay: { committedRounds: 5 },
   calendar: { warmUp: 500, iterations: 2_000 },
+  fuzz: { examples: 300 },
 };
 
 const RESULTS_FILE = path.join(ROOT, 'bench-results.json');
 /** Rows in the guide's order, whatever order the phases ran in. */
-const ROW_ORDER = ['1', '2', '2·ceiling', '2·life', '2·action', '3·done', '3', '3·bytes', '4', '5', '6a', '6b'];
+const ROW_ORDER = ['1', '2', '2·ceiling', '2·life', '2·action', '3·done', '3', '3·bytes', '4', '5', '6a', '6b', '7'];
 
 /** webpack's module listing is noise; keep its warnings and errors (worker/build-bundle.ts). */
 const quietLogger = {
@@ -82,7 +87,7 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-const PHASES = ['calendar', 'throughput', 'replay', 'memory'] as const;
+const PHASES = ['calendar', 'throughput', 'fuzz', 'replay', 'memory'] as const;
 type PhaseName = (typeof PHASES)[number];
 
 /** `--quick`, and `--only=<phase>[,<phase>]` to measure some phases while working on them. */
