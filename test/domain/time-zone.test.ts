@@ -1,7 +1,7 @@
 /**
  * ZoneOffsets remembers the stretches of constant offset it has found, per zone and shared by
- * every instance: an answer must never depend on what was asked before. The oracle asks Intl
- * directly (formatToParts, a path ZoneOffsets does not take) for each instant.
+ * every instance: an answer must never depend on what was asked before. The oracle asks Intl for
+ * the offset's name (`longOffset`, a path ZoneOffsets does not take) at each instant.
  */
 import fc from 'fast-check';
 import { DAY_MS, ZoneOffsets, formatInstant } from '../../domain/time-zone';
@@ -12,19 +12,12 @@ const FROM_MS = Date.UTC(2008, 0, 1);
 const TO_MS = Date.UTC(2030, 0, 1);
 
 function oracleOffset(timeZone: string, utcMs: number): number {
-  const wholeSecond = Math.floor(utcMs / 1000) * 1000;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(wholeSecond);
-  const part = (type: string) => Number(parts.find((each) => each.type === type)?.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - wholeSecond;
+  // Intl's own name of the offset ("GMT+08:00", "GMT-03:30", "GMT"): no wall-clock arithmetic at all.
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(Math.floor(utcMs / 1000) * 1000).find((part) => part.type === 'timeZoneName')!.value;
+  const match = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name);
+  if (!match) throw new Error(`Unexpected offset name ${name}`);
+  const [, sign, hours = '0', minutes = '0', seconds = '0'] = match;
+  return (sign === '-' ? -1 : 1) * ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
 }
 
 const instant = fc.integer({ min: FROM_MS, max: TO_MS });
