@@ -32,7 +32,7 @@ export interface Notice {
 }
 
 /** Working time used when the warning is due, or null when the settings ask for none. */
-function warningThresholdMs(window: SlaWindow, settings: NoticeSettings): number | null {
+export function warningThresholdMs(window: SlaWindow, settings: NoticeSettings): number | null {
   const candidates: number[] = [];
   if (settings.warnAtPercent !== undefined) candidates.push((window.budgetMs * settings.warnAtPercent) / 100);
   if (settings.warnMinutesBefore !== undefined) candidates.push(window.budgetMs - settings.warnMinutesBefore * 60_000);

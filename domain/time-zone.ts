@@ -174,9 +174,14 @@ export class ZoneOffsets {
   }
 }
 
-/** ISO 8601 with the zone's offset, e.g. "2026-10-02T09:00:00+08:00" (D-18). */
+/**
+ * ISO 8601 with the zone's offset, e.g. "2026-10-02T09:00:00+08:00" (D-18). Before zones kept whole
+ * minutes (local mean time, e.g. +08:05:43 in Shanghai before 1901) ISO 8601 has no way to write
+ * the offset: such an instant is written in UTC ("Z"), still the same instant.
+ */
 export function formatInstant(utcMs: number, zone: ZoneOffsets): string {
   const offsetMs = zone.offsetAt(utcMs);
+  if (offsetMs % MINUTE_MS !== 0) return `${new Date(Math.floor(utcMs / 1000) * 1000).toISOString().slice(0, 19)}Z`;
   const local = new Date(utcMs + offsetMs).toISOString().slice(0, 19);
   const sign = offsetMs < 0 ? '-' : '+';
   const minutes = Math.abs(offsetMs) / MINUTE_MS;

@@ -5,7 +5,7 @@
  * clock's own state (`running`), never a product's status.
  */
 import { dataCoverageWarnings } from '../data-coverage';
-import { type Notice, type NoticeSettings, deliveryMs, noticeEmails, officeHoursOf, warningDueMs } from '../notices';
+import { type Notice, type NoticeSettings, deliveryMs, noticeEmails, officeHoursOf, warningDueMs, warningThresholdMs } from '../notices';
 import type { MeetingEvent, SlaPolicy } from '../sla-policy';
 import { findLevel } from '../sla-policy';
 import type { Breach, SlaWindow } from '../sla-windows';
@@ -266,6 +266,11 @@ function queueNotices(clock: ClockedCase, settings: NoticeSettings, nowMs: numbe
     const notices: Notice[] = [];
     if (window.breachedDueMs !== null && !done.has(`breach/${index}`)) {
       notices.push({ kind: 'breach', window: index, atMs: window.breachedDueMs, deliverAtMs: deliveryMs(Math.max(nowMs, window.breachedDueMs), settings, officeHours) });
+      // Its warning never went out (the time passed while no worker ran, say): the breach notice
+      // supersedes it, and the record says so rather than dropping it silently.
+      if (!done.has(`warning/${index}`) && warningThresholdMs(window, settings) !== null) {
+        recordEntry(clock, nowMs, 'warning-superseded', SYSTEM, `${window.label} window (level ${window.level}): breached before its pre-breach warning went out; the breach notice goes instead`);
+      }
     } else if (clock.running && !done.has(`warning/${index}`)) {
       const warningMs = warningDueMs(window, settings, Number.NEGATIVE_INFINITY, calendars);
       if (warningMs !== null && warningMs <= nowMs) notices.push({ kind: 'warning', window: index, atMs: warningMs, deliverAtMs: deliveryMs(nowMs, settings, officeHours) });

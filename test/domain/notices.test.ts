@@ -2,6 +2,8 @@
 import { warningDueMs, type NoticeSettings } from '../../domain/notices';
 import { presetPolicy } from '../../domain/sla-policy';
 import { PolicyCalendars, openWindows } from '../../domain/sla-windows';
+import { applyTime, createHotlineCase } from '../../domain/hotline-case';
+import { hotlineIntake } from '../helpers/fixtures';
 
 const T0 = Date.parse('2025-06-10T02:00:00Z');
 const settings = (warn: Partial<NoticeSettings>): NoticeSettings => ({ to: [], outsideWorkingTime: 'at-once', officeHours: { timeZone: 'UTC', weekly: { mon: [['09:00', '17:00']] } }, ...warn });
@@ -23,4 +25,29 @@ test('no usable setting, no warning', () => {
   const calendars = new PolicyCalendars(policy);
   const [response] = openWindows(policy, '1', T0, ['response'], calendars);
   expect(warningDueMs(response, settings({ warnMinutesBefore: 45 }), T0, calendars)).toBeNull();
+});
+
+describe('a warning the breach overtook', () => {
+  const notices: NoticeSettings = { to: ['desk@vendor.example'], warnAtPercent: 80, outsideWorkingTime: 'at-once', officeHours: { timeZone: 'UTC', weekly: { mon: [['09:00', '17:00']] } } };
+  const open = () => {
+    const intake = hotlineIntake({ preset: '000', severity: '1', reportedAt: new Date(T0).toISOString(), notices });
+    const calendars = new PolicyCalendars(intake.policy);
+    return { state: createHotlineCase(intake, T0, calendars), calendars };
+  };
+
+  test('time applied past both (no worker ran meanwhile): the breach notice goes, the warning is recorded as superseded, not sent', () => {
+    const { state, calendars } = open();
+    applyTime(state, T0 + 31 * 60_000, calendars);
+    expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['warning-superseded', 'breach-notified']));
+    expect(state.audit.map((entry) => entry.type)).not.toContain('warned');
+    expect(state.outbox.map((email) => email.key)).toEqual([expect.stringContaining('/breach/0/')]);
+  });
+
+  test('time applied in order: the warning goes first, and nothing is superseded', () => {
+    const { state, calendars } = open();
+    applyTime(state, T0 + 25 * 60_000, calendars);
+    applyTime(state, T0 + 31 * 60_000, calendars);
+    expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['warned', 'breach-notified']));
+    expect(state.audit.map((entry) => entry.type)).not.toContain('warning-superseded');
+  });
 });

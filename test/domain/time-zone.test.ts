@@ -60,4 +60,14 @@ describe('ZoneOffsets', () => {
       expect(formatInstant(autumn, zone)).toBe('2026-10-25T01:00:00+00:00');
     }
   });
+
+  test('an instant whose offset has seconds (local mean time before 1901) is written in UTC, still the same instant', () => {
+    const zone = new ZoneOffsets('Asia/Shanghai');
+    const lmt = Date.UTC(1890, 5, 1, 4, 0, 0);
+    expect(zone.offsetAt(lmt) % 60_000).not.toBe(0);
+    const written = formatInstant(lmt, zone);
+    expect(written).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
+    expect(Date.parse(written)).toBe(lmt);
+    expect(formatInstant(Date.UTC(2026, 0, 1), zone)).toBe('2026-01-01T08:00:00+08:00');
+  });
 });
