@@ -39,10 +39,12 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/** `dbFilename`: a SQLite file that outlives the server (a restart on the same database). */
+export async function createDevServerEnv({ dbFilename }: { dbFilename?: string } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: binary('TEMPORAL_CLI', 'ensure-temporal-cli.sh') },
+      ...(dbFilename && { dbFilename }),
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
     },
