@@ -164,6 +164,9 @@ async function main(): Promise<number> {
           return outcome.results;
         },
       );
+    if (runs('fuzz')) {
+      await phase(results, [{ id: '7', target: 'route fuzz', limit: '0 5xx' }], async () => [await benchFuzz(api.baseUrl, sizes.fuzz, log)]);
+    }
     if (runs('replay'))
       await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }], async () => [
         await benchReplay(client, bundle, emptyWorkflowIds, sizes.replay, log),
