@@ -170,6 +170,16 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
     await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
     await save('hotline-notices-held', handle);
   },
+  async 'notices-beside-clock'({ env, start, save }) {
+    // Warning and breach notice sent at once, beside the clock (mail-beside-clock), then solved.
+    const notices = { to: ['desk@vendor.example', 'duty@vendor.example'], warnAtPercent: 50, outsideWorkingTime: 'at-once' as const, officeHours: await officeHoursAfterTomorrow(env) };
+    const handle = await start(hotlineIntake({ preset: '000', severity: '1', ...silent, notices }));
+    await env.sleep('40 minutes');
+    await handle.executeUpdate(hotlineUpdates.respond, { args: [{ by }] });
+    await handle.executeUpdate(hotlineUpdates['provide-solution'], { args: [{ by, solution: 'Cleared the queue' }] });
+    await handle.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+    await save('hotline-notices-beside-clock', handle);
+  },
   async 'contract-applied'({ start, save }) {
     const intake = hotlineIntake({ preset: '004', severity: 'complex', ...silent, contract: { id: 'contract-demo', version: 1 } });
     const handle = await start(intake);

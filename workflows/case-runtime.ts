@@ -105,9 +105,60 @@ export async function sendOutbox(
   }
 }
 
-/** A case's effects: its e-mails (recorded as sent or refused) and the call-backs its solutions drew. */
-export async function carryOutCaseEffects(state: CaseCore, final: boolean): Promise<void> {
-  await sendOutbox(
+/** Patch id: a case's e-mails go out beside its clock (runs before waited for them before applying time). */
+const MAIL_BESIDE_CLOCK = 'mail-beside-clock';
+
+/**
+ * Sends a case's queued e-mails beside its loop, so that a mail server that is down (the activity
+ * retrying with backoff) never holds up the clock: breaches and escalations are still recorded at
+ * their instants, and the e-mails stay queued (shown on the case) until they go.
+ */
+class MailBeside {
+  private sending: Promise<void> | null = null;
+  private again = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly state: CaseCore,
+    private readonly changes: Changes,
+  ) {}
+
+  /** Starts sending what may go now, unless a send is under way (it then looks again when done). */
+  kick(): void {
+    this.rethrow();
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    if (!this.state.outbox.some((email) => email.notBeforeMs === undefined || email.notBeforeMs <= Date.now())) return;
+    this.sending = (async () => {
+      try {
+        do {
+          this.again = false;
+          await sendCaseOutbox(this.state, false);
+        } while (this.again);
+      } catch (error) {
+        this.failure = error;
+      } finally {
+        this.sending = null;
+        // What was sent is on the record now: the loop shows it (and fails with it, if sending failed).
+        this.changes.bump();
+      }
+    })();
+  }
+
+  async drain(): Promise<void> {
+    while (this.sending) await this.sending;
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+function sendCaseOutbox(state: CaseCore, final: boolean): Promise<void> {
+  return sendOutbox(
     state,
     {
       sent: (email) => recordEntry(state, Date.now(), 'email-sent', SYSTEM, `${email.subject} → ${email.to}`),
@@ -115,6 +166,19 @@ export async function carryOutCaseEffects(state: CaseCore, final: boolean): Prom
     },
     { final },
   );
+}
+
+/**
+ * A case's effects: its e-mails (recorded as sent or refused) and the call-backs its solutions drew.
+ * With `mail`, e-mails go beside the loop (awaited only at the end); without, they are awaited here.
+ */
+export async function carryOutCaseEffects(state: CaseCore, final: boolean, mail?: MailBeside | null): Promise<void> {
+  if (mail && !final) {
+    mail.kick();
+  } else {
+    await mail?.drain();
+    await sendCaseOutbox(state, final);
+  }
   await archiveDueAudit(state);
   while (state.callBacksDue.length > 0) {
     const solutionNumber = state.callBacksDue[0];
@@ -239,16 +303,27 @@ export interface CaseView {
 }
 
 /** The loop steps every case shares: its effects, what ops read, and its next deadline. */
-export function caseLoopSteps(state: CaseCore, view: CaseView): Pick<LoopSteps, 'carryOutEffects' | 'present' | 'nextDeadline'> {
+export function caseLoopSteps(state: CaseCore, view: CaseView, changes: Changes): Pick<LoopSteps, 'carryOutEffects' | 'present' | 'nextDeadline'> {
   const attributes = new SearchAttributeSync(view.startedWith);
+  // Decided once per run, at its first effects: runs recorded before wait for their e-mails.
+  let mail: MailBeside | null = null;
+  let mailDecided = false;
   return {
-    carryOutEffects: (final) => carryOutCaseEffects(state, final),
+    carryOutEffects: (final) => {
+      if (!mailDecided) {
+        mailDecided = true;
+        mail = patched(MAIL_BESIDE_CLOCK) ? new MailBeside(state, changes) : null;
+      }
+      return carryOutCaseEffects(state, final, mail);
+    },
     present: () => {
       attributes.sync(state, view.status());
       showCurrentDetails(state, view.status());
     },
     nextDeadline: () => {
-      const deadline = nextCaseDeadline(state, view.calendars());
+      // E-mails due now are the sender's (beside the loop): their instant is no deadline to wake for.
+      const waiting = mail ? { ...state, outbox: state.outbox.filter((email) => email.notBeforeMs === undefined || email.notBeforeMs > Date.now()) } : state;
+      const deadline = nextCaseDeadline(waiting, view.calendars());
       return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
     },
   };
@@ -269,7 +344,7 @@ export async function runBeside<T>(state: CaseCore, changes: Changes, beside: Ca
   let stepsDone = false;
   const loop = runLoop(
     {
-      ...caseLoopSteps(state, { ...beside, startedWith: workflowInfo().typedSearchAttributes }),
+      ...caseLoopSteps(state, { ...beside, startedWith: workflowInfo().typedSearchAttributes }, changes),
       finished: () => state.stage === 'closed' || (stepsDone && state.outbox.length === 0 && state.callBacksDue.length === 0),
       applyTime: (nowMs) => applyCaseTime(state, nowMs, beside.calendars(), beside.describe),
     },

@@ -76,13 +76,17 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
 
   await runLoop(
     {
-      ...caseLoopSteps(state, {
-        status: () => state.status,
-        calendars: currentCalendars,
-        // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
-        // them): the first task need not write them again. Earlier runs always wrote them first.
-        startedWith: seedRules ? workflowInfo().typedSearchAttributes : undefined,
-      }),
+      ...caseLoopSteps(
+        state,
+        {
+          status: () => state.status,
+          calendars: currentCalendars,
+          // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
+          // them): the first task need not write them again. Earlier runs always wrote them first.
+          startedWith: seedRules ? workflowInfo().typedSearchAttributes : undefined,
+        },
+        changes,
+      ),
       finished: () => state.status === 'closed',
       continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
       runIsLong: () => actions.updatesThisRun() >= MAX_UPDATES_PER_RUN,

@@ -275,15 +275,15 @@ test('answers 503 with a clear message while Temporal is unreachable', async () 
   }
 });
 
-test('with the mail server down, a notice is retried with backoff and the case shows it pending; nothing is recorded as sent', async () => {
+test('with the mail server down, a notice is retried with backoff and shown pending, nothing is recorded as sent, and the clock goes on: the breach is recorded at its instant', async () => {
   const taskQueue = uniqueId('smtp-down-tq');
   // Port 1 on loopback: the connection is refused, as with a mail server that is down.
   const worker = await startWorker(stack.worker.env, taskQueue, { smtpUrl: 'smtp://127.0.0.1:1' }, stack.worker.auditDirectory);
   const api = await startApi(stack.worker.env.client, taskQueue, { auditDirectory: stack.worker.auditDirectory });
   try {
-    // Preset 000 level 1 (30-minute response window, 24×7) reported 25 minutes ago: past the 80 %
-    // warning at once, due in 5 minutes.
-    const body = caseBody({ severity: '1', reportedAt: new Date(Date.now() - 25 * 60_000).toISOString(), notices: { noticeRecipients: ['desk@vendor.example'] } });
+    // Preset 000 level 1 (30-minute response window, 24×7) reported so that it is past the 80 %
+    // warning at once and falls due in 3 s.
+    const body = caseBody({ severity: '1', reportedAt: new Date(Date.now() - 30 * 60_000 + 3_000).toISOString(), notices: { noticeRecipients: ['desk@vendor.example'] } });
     expect((await request(api.baseUrl, 'POST', '/cases', body)).status).toBe(201);
     const handle = stack.worker.env.client.workflow.getHandle(`hotline-${body.caseId}`);
     const deadline = Date.now() + 30_000;
@@ -297,9 +297,19 @@ test('with the mail server down, a notice is retried with backoff and the case s
     const pending = (await handle.describe()).raw.pendingActivities![0];
     expect(pending.activityType?.name).toBe('sendEmail');
     expect(pending.lastFailure?.message).toMatch(/ECONNREFUSED|connect/i);
-    const view = (await request(api.baseUrl, 'GET', `/cases/${body.caseId}`)).body;
-    expect(view.history.map((entry: { type: string }) => entry.type)).toContain('warned');
-    expect(view.pendingEmails).toEqual([expect.objectContaining({ to: 'desk@vendor.example', subject: expect.stringMatching(/Response window \(level 1\) due/) })]);
+    // The clock does not wait for the mail server: the breach is recorded at its instant meanwhile.
+    let view = (await request(api.baseUrl, 'GET', `/cases/${body.caseId}`)).body;
+    while (view.breaches.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      view = (await request(api.baseUrl, 'GET', `/cases/${body.caseId}`)).body;
+    }
+    expect(view.breaches).toHaveLength(1);
+    expect(Date.parse(view.breaches[0].recordedAt) - Date.parse(view.breaches[0].dueAt)).toBeLessThan(5_000);
+    expect(view.history.map((entry: { type: string }) => entry.type)).toEqual(expect.arrayContaining(['warned', 'breach-notified']));
+    expect(view.pendingEmails).toEqual([
+      expect.objectContaining({ to: 'desk@vendor.example', subject: expect.stringMatching(/Response window \(level 1\) due/) }),
+      expect.objectContaining({ to: 'desk@vendor.example', subject: expect.stringMatching(/breached/) }),
+    ]);
     expect(view.history.map((entry: { type: string }) => entry.type)).not.toContain('email-sent');
   } finally {
     await api.close();

@@ -39,6 +39,8 @@ test('the committed histories cover every hotline outcome, the call-back, contra
       'hotline-escalated-time-at-tier.json',
       'hotline-outcome-rejected.json',
       'hotline-phone-no-auto-close.json',
+      // E-mails sent beside the clock (mail-beside-clock).
+      'hotline-notices-beside-clock.json',
       // A long audit archived in pages, and one recorded before the archive existed (patched).
       'hotline-audit-archived.json',
       'hotline-audit-long-before-archive.json',
