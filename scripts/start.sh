@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole system: Temporal dev server (SQLite file + Web UI), the worker and the API.
 # With TEMPORAL_ADDRESS set, connects to that cluster instead and starts no dev server.
-# The worker is supervised: after a crash it is started again (backing off while it keeps failing
-# at once) while the server and the API go on serving. Ctrl-C stops everything; so does the end of
-# the server or the API, which nothing here can stand in for.
+# Each process is supervised (scripts/supervise.sh): after a crash it is started again (backing off
+# while it keeps failing at once) while the others go on serving; the server comes back on the same
+# SQLite file. Only Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/search-attributes.sh
@@ -27,7 +27,7 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   mkdir -p "$data_dir"
   port="${TEMPORAL_PORT:-7233}"
   ui_port="${TEMPORAL_UI_PORT:-8233}"
-  "$cli" server start-dev \
+  bash scripts/supervise.sh "$data_dir/temporal.pid" "$cli" server start-dev \
     --db-filename "$data_dir/temporal.db" \
     --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
     --port "$port" --ui-port "$ui_port" --ip 127.0.0.1 \
@@ -57,7 +57,7 @@ node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
 mkdir -p "$data_dir"
 AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/supervise.sh "$data_dir/worker.pid" bash scripts/run-worker.sh &
 pids+=($!)
-node --import tsx api/index.ts &
+bash scripts/supervise.sh "$data_dir/api.pid" node --import tsx api/index.ts &
 pids+=($!)
-# Only the server or the API ending ends the system; the supervisor outlives worker crashes.
-wait -n "${pids[@]}"
+# The supervisors end only when stopped: a crashed process is started again, nothing else stops.
+wait

@@ -1,7 +1,8 @@
 /**
  * `npm start` as users run it (scripts/start.sh, on its own ports and data folder): a worker killed
  * with SIGKILL is started again while the API and the Temporal server keep serving, and a case
- * taken in while no worker ran is opened by the new one. Ctrl-C (SIGTERM) then stops everything.
+ * taken in while no worker ran is opened by the new one; a killed API and a killed server come back
+ * too (the server on the same database, the case still there). Ctrl-C (SIGTERM) then stops everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -78,7 +79,7 @@ async function postCase(caseId: string): Promise<number> {
   return response.status;
 }
 
-test('a killed worker is started again while the API and the server keep serving; SIGTERM stops it all', async () => {
+test('a killed worker is started again while the API and the server keep serving, then the API and the server too; SIGTERM stops it all', async () => {
   await until('a first case through the API', async () => ((await postCase(uniqueId('start-first'))) === 201 ? true : undefined), 240_000).catch((error) => {
     throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);
   });
@@ -97,11 +98,27 @@ test('a killed worker is started again while the API and the server keep serving
   expect(secondWorker).not.toBe(firstWorker);
   expect(output).toContain('exited with status 137; starting it again');
 
+  // The API and the Temporal server come back the same way, the server on the same database.
+  for (const name of ['api', 'temporal']) {
+    const before = Number(readFileSync(path.join(dataDir, `${name}.pid`), 'utf8'));
+    process.kill(before, 'SIGKILL');
+    await until(
+      `the ${name} to be started again`,
+      async () => {
+        const now = existsSync(path.join(dataDir, `${name}.pid`)) ? Number(readFileSync(path.join(dataDir, `${name}.pid`), 'utf8')) : before;
+        return now !== before && isRunning(now) ? true : undefined;
+      },
+      60_000,
+    );
+    await until(`the case to be read after the ${name} restarted`, async () => ((await fetch(`${baseUrl}/cases/${during}`)).status === 200 ? true : undefined), 120_000);
+  }
+  expect(output).toContain('exited with status 137; starting it again');
+
   const exited = new Promise<number | null>((resolve) => system!.once('exit', (code) => resolve(code)));
   process.kill(system!.pid!, 'SIGTERM');
   await exited;
   await until('the worker to stop', async () => (isRunning(secondWorker) ? undefined : true), 30_000);
-  expect(existsSync(pidFile)).toBe(false);
+  for (const name of ['worker', 'api', 'temporal']) expect(existsSync(path.join(dataDir, `${name}.pid`))).toBe(false);
 });
 
 function isRunning(pid: number): boolean {
