@@ -60,13 +60,12 @@ export class AnsweredLate extends Error {
   constructor(
     readonly outcome: string,
     readonly details: Record<string, unknown>,
-    options: { cause: unknown; /** Known already from the route's own look (then not asked again). */ temporalAnswers?: boolean },
+    cause: unknown,
+    /** Known already from the route's own look (then not asked again). */
+    readonly temporalAnswers?: boolean,
   ) {
-    super(outcome, options);
-    this.temporalAnswers = options.temporalAnswers;
+    super(outcome, { cause });
   }
-
-  readonly temporalAnswers?: boolean;
 }
 
 /** Temporal's frontend answers a cheap call within a second or two: it is up. */

@@ -9,5 +9,10 @@ export interface Email {
   notBeforeMs?: number;
 }
 
+/** Whether the e-mail may go at `nowMs` (it is not held for office hours any more). */
+export function mayGoNow(email: Email, nowMs: number): boolean {
+  return email.notBeforeMs === undefined || email.notBeforeMs <= nowMs;
+}
+
 /** Failure type of an e-mail the SMTP server refused for good (a bad address, a message it will not take). */
 export const EMAIL_REJECTED = 'EmailRejected';

@@ -9,7 +9,7 @@ import { ParentClosePolicy, allHandlersFinished, condition, currentUpdateInfo, p
 import type { SignalDefinition, TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
-import type { Email } from '../domain/email';
+import { type Email, mayGoNow } from '../domain/email';
 import type { Refusal } from '../domain/failures';
 import { callBackWorkflowId } from '../domain/products';
 import type { PolicyCalendars } from '../domain/sla-windows';
@@ -88,7 +88,7 @@ export async function sendOutbox(
   report: { sent(email: Email): void; rejected(email: Email, reason: string): void },
   { final = false, oneAtATime = false }: { final?: boolean; /** As the contract workflow always sent (its recorded runs replay so). */ oneAtATime?: boolean } = {},
 ): Promise<void> {
-  const isReady = (email: Email) => final || email.notBeforeMs === undefined || email.notBeforeMs <= Date.now();
+  const isReady = (email: Email) => final || mayGoNow(email, Date.now());
   const due = () => {
     const ready = owner.outbox.filter(isReady);
     return oneAtATime ? ready.slice(0, 1) : ready;
@@ -130,7 +130,7 @@ class MailBeside {
       this.again = true;
       return;
     }
-    if (!this.state.outbox.some((email) => email.notBeforeMs === undefined || email.notBeforeMs <= Date.now())) return;
+    if (!this.state.outbox.some((email) => mayGoNow(email, Date.now()))) return;
     this.sending = (async () => {
       try {
         do {
@@ -245,10 +245,7 @@ export function handleActions<T extends string, A extends { type: T; by: string 
   let updatesThisRun = 0;
   // An update whose id was applied in an earlier run (a retry after continue-as-new) is answered
   // as applied: neither refused as if new (the action may no longer fit) nor applied twice.
-  const repeated = () => {
-    const updateId = currentUpdateInfo()?.id;
-    return updateId !== undefined && (handlers.appliedUpdates?.has(updateId) ?? false);
-  };
+  const repeated = (updateId: string | undefined) => updateId !== undefined && (handlers.appliedUpdates?.has(updateId) ?? false);
   for (const type of handlers.types) {
     const checked = (payload: unknown): A => {
       const parsed = handlers.parse(type, payload);
@@ -259,16 +256,16 @@ export function handleActions<T extends string, A extends { type: T; by: string 
     setHandler(
       update,
       (payload) => {
-        if (repeated()) return handlers.result();
-        handlers.apply(checked(payload), Date.now());
         const updateId = currentUpdateInfo()?.id;
+        if (repeated(updateId)) return handlers.result();
+        handlers.apply(checked(payload), Date.now());
         if (updateId !== undefined) handlers.appliedUpdates?.add(updateId);
         updatesThisRun++;
         return handlers.result();
       },
       {
         validator: (payload) => {
-          if (repeated()) return;
+          if (repeated(currentUpdateInfo()?.id)) return;
           const refusal = handlers.refusalOf(checked(payload), Date.now());
           if (refusal) throw businessFailure(refusal.type, refusal.message);
         },
@@ -322,7 +319,7 @@ export function caseLoopSteps(state: CaseCore, view: CaseView, changes: Changes)
     },
     nextDeadline: () => {
       // E-mails due now are the sender's (beside the loop): their instant is no deadline to wake for.
-      const waiting = mail ? { ...state, outbox: state.outbox.filter((email) => email.notBeforeMs === undefined || email.notBeforeMs > Date.now()) } : state;
+      const waiting = mail ? { ...state, outbox: state.outbox.filter((email) => !mayGoNow(email, Date.now())) } : state;
       const deadline = nextCaseDeadline(waiting, view.calendars());
       return deadline && { atMs: deadline.atMs, summary: deadlineSummary(state, deadline.kind, deadline.atMs) };
     },

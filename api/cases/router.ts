@@ -19,7 +19,7 @@ import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
 import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
-import { readArchivedAudit } from '../../activities/audit-archive';
+import { archivedEntries } from '../archive';
 import type { AuditEntry } from '../../domain/case/record';
 import { auditEntryView } from '../../domain/case/view';
 
@@ -85,7 +85,7 @@ async function intakeAnsweredLate(client: Client, caseId: string, error: unknown
       : started === false
         ? 'Nothing was started; send the same request again'
         : 'Whether the case was taken in is not known; the same request again answers with it or takes it in once';
-  return new AnsweredLate(outcome, { caseId, started }, { cause: error, temporalAnswers });
+  return new AnsweredLate(outcome, { caseId, started }, error, temporalAnswers);
 }
 
 export function casesRouter({ client, taskQueue, auditDirectory }: CasesRouterDeps): Router {
@@ -163,14 +163,9 @@ export function casesRouter({ client, taskQueue, auditDirectory }: CasesRouterDe
     // State first: the archive holds at least what the state says was archived by then.
     const state = await handleOf(caseId).query(caseStateQuery);
     const archivedCount = state.auditArchived ?? 0;
-    const archived = archivedCount > 0 && from < archivedCount ? (await readArchivedAudit<AuditEntry>(auditDirectory, caseWorkflowId('hotline', caseId))).slice(0, archivedCount) : [];
-    if (archived.length < Math.min(archivedCount, from + limit) - from) {
-      throw new HttpError(
-        503,
-        'archive_unreadable',
-        `The ${archivedCount} oldest entries of case ${caseId} are archived where this API cannot read them; AFTERCARE_AUDIT_DIR must be the worker's`,
-      );
-    }
+    // Only the archived entries the page shows must be there (none, for a page past them).
+    const needed = from < archivedCount ? Math.min(archivedCount, from + limit) : 0;
+    const archived = await archivedEntries<AuditEntry>(auditDirectory, caseWorkflowId('hotline', caseId), archivedCount, `entries of case ${caseId}`, needed);
     const total = archivedCount + state.audit.length;
     const entries = [...archived.slice(from), ...state.audit.slice(Math.max(0, from - archivedCount))].slice(0, limit);
     const zone = new ZoneOffsets(state.timeZone ?? DEFAULT_TIME_ZONE);

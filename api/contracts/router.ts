@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type Amendment, type ContractTerms, contractPolicy } from '../../domain/contract';
 import { amendmentView, contractView } from '../../domain/contract-view';
 import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
-import { readArchivedAudit } from '../../activities/audit-archive';
+import { archivedEntries } from '../archive';
 import { policyTrialIssues } from '../../domain/policy-trial';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
 import { caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
@@ -89,14 +89,7 @@ export function contractsRouter({ client, taskQueue, auditDirectory }: Contracts
     // State first: the archive holds at least what the state says was archived by then.
     const state = await contractHandle(client, contractId).query(contractStateQuery);
     const archivedCount = state.amendmentsArchived ?? 0;
-    const archived = archivedCount > 0 ? (await readArchivedAudit<Amendment>(auditDirectory, contractWorkflowId(contractId))).slice(0, archivedCount) : [];
-    if (archived.length < archivedCount) {
-      throw new HttpError(
-        503,
-        'archive_unreadable',
-        `The ${archivedCount} oldest amendments of contract ${contractId} are archived where this API cannot read them; AFTERCARE_AUDIT_DIR must be the worker's`,
-      );
-    }
+    const archived = await archivedEntries<Amendment>(auditDirectory, contractWorkflowId(contractId), archivedCount, `amendments of contract ${contractId}`);
     const zone = new ZoneOffsets(state.terms.timeZone);
     res.json({ contractId, amendments: [...archived, ...state.amendments].map((amendment) => amendmentView(amendment, (ms) => formatInstant(ms, zone))) });
   });

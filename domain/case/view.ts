@@ -72,7 +72,7 @@ export function caseCoreView(core: CaseCore, nowMs: number) {
     /** Older entries, archived: GET …/history has them all. */
     historyArchived: core.auditArchived ?? 0,
     /** E-mails queued and not yet sent: held for office hours, or being retried (the mail server down). */
-    pendingEmails: core.outbox.map((email) => ({ to: email.to, subject: email.subject, notBefore: email.notBeforeMs === undefined ? null : at(email.notBeforeMs) })),
+    pendingEmails: core.outbox.map((email) => ({ to: email.to, subject: email.subject, notBefore: at(email.notBeforeMs ?? null) })),
     warnings: core.warnings,
   };
 }
