@@ -215,32 +215,20 @@ export async function benchThroughput(context: ThroughputContext, sizes: Through
   progress(
     `ceiling and intake: ${sizes.emptyWorkflows} trivial workflows start → result and ${sizes.intakes} × POST /cases until 201, ${concurrency} at a time, in ${sizes.rounds} alternating rounds`,
   );
-  const ceilingRounds: Rate[] = [];
-  const intakeRounds: Rate[] = [];
   const perRound = (total: number, index: number) => Math.floor((total * (index + 1)) / sizes.rounds) - Math.floor((total * index) / sizes.rounds);
+  const series = [
+    { name: 'ceiling', unit: 'workflows/s', per: 'workflow', total: sizes.emptyWorkflows, operation: runEmpty('ceiling'), rounds: [] as Rate[] },
+    { name: 'intake', unit: 'cases/s', per: 'case', total: sizes.intakes, operation: (index: number) => post(baseUrl, '/cases', caseBody(caseId('intake', index)), 201), rounds: [] as Rate[] },
+  ];
   for (let roundIndex = 0; roundIndex < sizes.rounds; roundIndex += 1) {
-    const ceilingFrom = Math.floor((sizes.emptyWorkflows * roundIndex) / sizes.rounds);
-    const intakeFrom = Math.floor((sizes.intakes * roundIndex) / sizes.rounds);
-    const runCeiling = async () => {
-      const rate = await measure(perRound(sizes.emptyWorkflows, roundIndex), concurrency, (index) => runEmpty('ceiling')(ceilingFrom + index), processes);
-      ceilingRounds.push({ ...rate, succeeded: rate.succeeded.map((index) => ceilingFrom + index) });
-      progress(`  round ${roundIndex + 1} ceiling: ${round(rate.perSecond)} workflows/s; CPU ms per workflow: ${describeCpu(rate.cpuMsPerOperation)}`);
-    };
-    const runIntake = async () => {
-      const rate = await measure(perRound(sizes.intakes, roundIndex), concurrency, (index) => post(baseUrl, '/cases', caseBody(caseId('intake', intakeFrom + index)), 201), processes);
-      intakeRounds.push({ ...rate, succeeded: rate.succeeded.map((index) => intakeFrom + index) });
-      progress(`  round ${roundIndex + 1} intake: ${round(rate.perSecond)} cases/s; CPU ms per case: ${describeCpu(rate.cpuMsPerOperation)}`);
-    };
-    if (roundIndex % 2 === 0) {
-      await runCeiling();
-      await runIntake();
-    } else {
-      await runIntake();
-      await runCeiling();
+    for (const each of roundIndex % 2 === 0 ? series : [...series].reverse()) {
+      const from = Math.floor((each.total * roundIndex) / sizes.rounds);
+      const rate = await measure(perRound(each.total, roundIndex), concurrency, (index) => each.operation(from + index), processes);
+      each.rounds.push({ ...rate, succeeded: rate.succeeded.map((index) => from + index) });
+      progress(`  round ${roundIndex + 1} ${each.name}: ${round(rate.perSecond)} ${each.unit}; CPU ms per ${each.per}: ${describeCpu(rate.cpuMsPerOperation)}`);
     }
   }
-  const ceiling = combine(ceilingRounds);
-  const intake = combine(intakeRounds);
+  const [ceiling, intake] = series.map((each) => combine(each.rounds));
   progress(`  ceiling ${round(ceiling.perSecond)} workflows/s, intake ${round(intake.perSecond)} cases/s = ${round(intake.perSecond / ceiling.perSecond, 2)} × ceiling`);
   progress(`lifecycles: ${sizes.lifecycles} × create → respond → provide-solution → confirm, ${concurrency} at a time`);
   actionRoundTrips.length = 0;
