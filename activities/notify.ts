@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 
@@ -90,15 +91,35 @@ function asPermanentRejection(error: unknown, to: string): ApplicationFailure | 
   });
 }
 
+/**
+ * Below the activity's start-to-close timeout (workflows/email.ts): an attempt against a mail server
+ * that stops answering ends by itself before the server schedules the next one (nodemailer waits an
+ * hour for a silent socket by default).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+/** Heartbeats while `work` runs, so a worker that dies mid-send is noticed within the heartbeat timeout. */
+async function heartbeatingWhile<T>(work: Promise<T>): Promise<T> {
+  const context = asyncLocalStorage.getStore();
+  if (!context) return work;
+  context.heartbeat();
+  const beat = setInterval(() => context.heartbeat(), 2_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
-  const smtp = deps.transport.kind === 'smtp' ? nodemailer.createTransport(deps.transport.url) : undefined;
+  const smtp = deps.transport.kind === 'smtp' ? nodemailer.createTransport({ ...SMTP_TIMEOUTS, url: deps.transport.url }) : undefined;
   const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
   return {
     async sendEmail(message: EmailMessage): Promise<SentEmail> {
       const mail = { from: deps.from, to: message.to, subject: message.subject, text: message.text, messageId: messageIdFor(message.key) };
       if (smtp) {
-        const info = await smtp.sendMail(mail).catch((error: unknown) => {
+        const info = await heartbeatingWhile(smtp.sendMail(mail)).catch((error: unknown) => {
           throw asPermanentRejection(error, message.to) ?? error;
         });
         return { messageId: info.messageId, deliveredTo: String(info.response) };

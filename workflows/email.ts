@@ -8,6 +8,9 @@ import { EMAIL_REJECTED } from '../domain/email';
 
 export const { sendEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  // The activity heartbeats while it talks to the mail server: a worker killed mid-send is noticed
+  // in seconds and the e-mail retried elsewhere with the same Message-ID (the receiver's duplicate check).
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 

@@ -32,12 +32,20 @@ export function parseRaw(raw: string): Pick<ReceivedMail, 'headers' | 'body'> {
 
 export interface SmtpSink {
   url: string;
+  /** Messages the sink accepted (answered 250). */
   received: ReceivedMail[];
+  /** The Message-ID of every DATA transfer, in order, including those never answered. */
+  attempts: string[];
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * `stallFirstAttempt`: the first transfer of each message is never answered, as with a mail server
+ * that hangs mid-conversation; the sender's retry is accepted.
+ */
+export async function startSmtpSink({ stallFirstAttempt = false } = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const attempts: string[] = [];
   const sink = new SMTPServer({
     // Plain SMTP on loopback: no self-signed STARTTLS upgrade, no login.
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -53,11 +61,16 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const envelope = session.envelope;
-        received.push({
+        const mail = {
           mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
           rcptTo: envelope.rcptTo.map((rcpt) => rcpt.address),
           ...parseRaw(Buffer.concat(chunks).toString('utf8')),
-        });
+        };
+        const messageId = mail.headers.get('message-id') ?? '';
+        const firstAttempt = !attempts.includes(messageId);
+        attempts.push(messageId);
+        if (stallFirstAttempt && firstAttempt) return;
+        received.push(mail);
         callback();
       });
     },
@@ -66,6 +79,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${(sink.server.address() as net.AddressInfo).port}`,
     received,
+    attempts,
     close: () => new Promise<void>((resolve) => sink.close(resolve)),
   };
 }

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { until } from '../helpers/until';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(300_000);
@@ -24,16 +24,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(500);
-  }
 }
 
 let system: ChildProcess | undefined;
