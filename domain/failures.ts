@@ -14,6 +14,8 @@ export const FAILURES = {
   InvalidOfficialDays: 'invalid',
   InvalidAction: 'invalid',
   MalformedSignal: 'invalid',
+  /** Passed every check and still could not be applied; recorded on the case, nothing changed. */
+  UnexpectedInput: 'invalid',
   /** A business rule refuses it (entitlement, a product not in service). */
   TransferUnavailable: 'refused',
   NotEntitled: 'refused',

@@ -221,9 +221,13 @@ export interface ActionHandlers<T extends string, A extends { type: T; by: strin
   refusalOf(action: A, nowMs: number): Refusal | null;
   /** Refuses what only the API may send (a checked snapshot) when it comes as a signal. */
   signalRefusal?(type: T): Refusal | null;
+  /** The state `apply` changes: put back as it was when applying throws. */
+  state: object;
   apply(action: A, nowMs: number): void;
   /** A signal that could not be taken: kept on the record, since a signal cannot be answered. */
   ignored(by: string, type: T, message: string, nowMs: number): void;
+  /** An action that passed every check and still could not be applied: kept on the record. */
+  unexpected(by: string, type: T, message: string, nowMs: number): void;
   result(): ActionResult;
   /** Update ids applied before, kept across continue-as-new (record.ts `recentUpdateIds`). */
   appliedUpdates?: { has(updateId: string): boolean; add(updateId: string): void };
@@ -258,7 +262,9 @@ export function handleActions<T extends string, A extends { type: T; by: string 
       (payload) => {
         const updateId = currentUpdateInfo()?.id;
         if (repeated(updateId)) return handlers.result();
-        handlers.apply(checked(payload), Date.now());
+        const action = checked(payload);
+        const unexpected = applyOrUndo(handlers, action, Date.now());
+        if (unexpected) throw businessFailure('UnexpectedInput', `${type} could not be applied, nothing was changed: ${unexpected}`);
         if (updateId !== undefined) handlers.appliedUpdates?.add(updateId);
         updatesThisRun++;
         return handlers.result();
@@ -284,10 +290,32 @@ export function handleActions<T extends string, A extends { type: T; by: string 
         refusal = { type: 'MalformedSignal', message: `malformed payload: ${(error as Error).message}` };
       }
       if (refusal) return handlers.ignored(by, type, refusal.message, Date.now());
-      handlers.apply(parsed.action, Date.now());
+      applyOrUndo(handlers, parsed.action, Date.now());
     });
   }
   return { updatesThisRun: () => updatesThisRun };
+}
+
+/**
+ * Applies an action the checks let through; should applying it still throw (an input no check
+ * foresaw, e.g. a calendar on which no due instant can be found), the state is put back as it was
+ * and the input recorded as unexpected, instead of failing the workflow task on every replay (the
+ * case would stop: no timers, no actions). Answers the reason, or null when applied.
+ */
+function applyOrUndo<T extends string, A extends { type: T; by: string }>(handlers: ActionHandlers<T, A>, action: A, nowMs: number): string | null {
+  // The state is plain data (it is carried through continue-as-new): a JSON copy restores it whole.
+  const before = JSON.stringify(handlers.state);
+  try {
+    handlers.apply(action, nowMs);
+    return null;
+  } catch (error) {
+    const state = handlers.state as Record<string, unknown>;
+    for (const key of Object.keys(state)) delete state[key];
+    Object.assign(state, JSON.parse(before));
+    const reason = error instanceof Error ? error.message : String(error);
+    handlers.unexpected(action.by, action.type, reason, nowMs);
+    return reason;
+  }
 }
 
 export interface CaseView {

@@ -53,6 +53,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     // Web UI without a reason, say); their recorded histories replay only that way.
     parse: (type, payload) => (seedRules ? parseAction(type, payload) : { action: { ...(payload as object), type } as HotlineAction }),
     refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
+    state,
     signalRefusal: (type) => (type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null),
     apply: (action, nowMs) => {
       // Time first: the validator judged the action by the status due now (see refusalOf).
@@ -62,6 +63,10 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     },
     ignored: (by, type, message, nowMs) => {
       recordEntry(state, nowMs, 'ignored', by, `${type}: ${message}`);
+      changes.bump();
+    },
+    unexpected: (by, type, message, nowMs) => {
+      recordEntry(state, nowMs, 'unexpected-input', by, `${type}: ${message}`);
       changes.bump();
     },
     result: () => ({ revision: changes.revision, status: state.status }),

@@ -296,3 +296,26 @@ test('a signal the action schema rejects is recorded as ignored; a case opened u
   expect(ignored.audit.at(-1)).toMatchObject({ type: 'ignored', by: 'ops-web-ui', details: expect.stringContaining('reason') });
   expect((await stateOf(first)).paused).toBe(true);
 });
+
+test('an input that trips the case up where no check foresaw it (a contract policy sent past the API, its calendar without working time) is recorded on the case and undone; the case keeps running', async () => {
+  const handle = await start(hotlineIntake({ severity: '2' }));
+  const before = await stateOf(handle);
+  const policy = presetPolicy('000', 'Asia/Shanghai');
+  // One minute of working time, in 2020: the schema takes it, no due instant can be found on it.
+  const barren = { timeZone: 'Asia/Shanghai', weekly: {}, extraWorkingDays: ['2020-01-02'], extraWorkingDayHours: [['09:00', '09:01']] as [string, string][] };
+  const unusable = { ...policy, id: 'barren', calendars: Object.fromEntries(Object.keys(policy.calendars).map((name) => [name, barren])) };
+  const failure = await handle
+    .executeUpdate(hotlineUpdates['apply-contract'], { args: [{ by: 'ops-cli', contract: { id: 'contract-x', version: 2 }, policy: unusable }] })
+    .catch((error) => error);
+  expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((failure.cause as ApplicationFailure).type).toBe('UnexpectedInput');
+  const after = await stateOf(handle);
+  expect(after.policy).toEqual(before.policy);
+  expect(after.windows).toEqual(before.windows);
+  expect(after.audit.at(-1)).toMatchObject({ type: 'unexpected-input', by: 'ops-cli', details: expect.stringMatching(/apply-contract.*working time/) });
+  // The case still takes actions and runs: its response window breaches at its due instant.
+  expect((await actAndRead(handle, hotlineUpdates['change-severity'], { args: [{ by: 'engineer-wang', severity: '1' }] })).severity).toBe('1');
+  const dueMs = (await stateOf(handle)).windows.find((window) => window.name === 'response' && !window.superseded)!.dueMs!;
+  await env.sleep(dueMs - (await env.currentTimeMs()) + MINUTE);
+  expect((await stateOf(handle)).breaches).toEqual([expect.objectContaining({ window: 'response' })]);
+});
