@@ -1,14 +1,15 @@
 /**
- * Who is acting, taken in one place for every route. Until callers authenticate, a field of the
- * body names them (`by`; `openedBy` at intake); access control replaces this function, and no route
- * reads those fields itself.
+ * Who is acting: the authenticated principal (access/middleware.ts), for every route. A body that
+ * names an actor itself (`by`, `openedBy`) is refused rather than silently overridden.
  */
 import type { Request } from 'express';
 import { ZodError } from 'zod';
-import { actor } from '../domain/contract-schema';
+import { principalOf } from './access/middleware';
 
 export function actorOf(req: Request, field: 'by' | 'openedBy' = 'by'): string {
-  const parsed = actor.safeParse((req.body as Record<string, unknown> | undefined)?.[field]);
-  if (parsed.success) return parsed.data;
-  throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })));
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && Object.hasOwn(body, field)) {
+    throw new ZodError([{ code: 'custom', path: [field], message: `"${field}" is taken from your credentials; leave it out`, input: body[field] }]);
+  }
+  return principalOf(req).id;
 }

@@ -5,6 +5,9 @@ import { calendarsRouter } from './calendars/router';
 import { casesRouter } from './cases/router';
 import { contractsRouter, customerContractsRouter } from './contracts/router';
 import { deadlinesRouter } from './deadlines/router';
+import { adminRouter } from './access/admin-router';
+import type { KeyStore } from './access/keys';
+import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
 
 export interface AppDeps {
@@ -14,6 +17,8 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   /** Where the worker archives the older audit entries of cases (activities/audit-archive.ts). */
   auditDirectory: string;
+  /** The API keys callers authenticate with (access/keys.ts). */
+  keys: KeyStore;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -21,10 +26,12 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
+  // Everything below answers only an authenticated caller (access/middleware.ts), before its body is read.
+  app.use(authenticate(deps));
+  app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
   const requestTimeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // One deadline for all the Temporal calls a request makes: a frozen worker or a hung server
   // gives an answer in time, never a request that hangs.
@@ -36,6 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));
   app.use('/deadlines', deadlinesRouter(deps));
+  app.use('/admin', adminRouter(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use(errorHandler(deps.client, requestTimeoutMs));
   return app;

@@ -41,6 +41,8 @@ import { benchBreach, type BreachSizes } from './bench/breach';
 import { benchCalendar, type CalendarSizes } from './bench/calendar';
 import { benchFuzz, type FuzzSizes } from './bench/fuzz';
 import { benchMemory, type MemorySizes } from './bench/memory';
+import { KeyStore } from '../api/access/keys';
+import { bearers } from '../test/helpers/callers';
 import { ROOT, installExitHooks, keepOnExit, removeOnExit, startApiProcess, startDevServer, startWorkerProcess, stopAll, stopChild, temporalCli } from './bench/processes';
 import { benchReplay, type ReplaySizes } from './bench/replay';
 import { benchThroughput, type ThroughputSizes } from './bench/throughput';
@@ -146,7 +148,9 @@ async function main(): Promise<number> {
 
     const taskQueue = `bench-${runTag}`;
     const worker = await startWorkerProcess({ address: server.address, taskQueue, bundlePath, outboxDir, auditDir, logFile: path.join(dir, 'worker.log') });
-    const api = await startApiProcess({ address: server.address, taskQueue, auditDir, logFile: path.join(dir, 'api.log') });
+    const keysFile = path.join(dir, 'api-keys.json');
+    const api = await startApiProcess({ address: server.address, taskQueue, auditDir, keysFile, logFile: path.join(dir, 'api.log') });
+    const bearer = bearers(new KeyStore(keysFile));
     log(`worker pid ${worker.pid} and API ${api.baseUrl} (pid ${api.child.pid}) on task queue ${taskQueue}`);
 
     let emptyWorkflowIds: string[] = [];
@@ -159,13 +163,13 @@ async function main(): Promise<number> {
         ],
         async () => {
           const processes = { server: server.child.pid, worker: worker.pid, api: api.child.pid };
-          const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, runTag, processes }, sizes.throughput, log);
+          const outcome = await benchThroughput({ client, taskQueue, baseUrl: api.baseUrl, bearer, runTag, processes }, sizes.throughput, log);
           emptyWorkflowIds = outcome.emptyWorkflowIds;
           return outcome.results;
         },
       );
     if (runs('fuzz')) {
-      await phase(results, [{ id: '7', target: 'route fuzz', limit: '0 5xx' }], async () => [await benchFuzz(api.baseUrl, sizes.fuzz, log)]);
+      await phase(results, [{ id: '7', target: 'route fuzz', limit: '0 5xx' }], async () => [await benchFuzz(api.baseUrl, bearer, sizes.fuzz, log)]);
     }
     if (runs('replay'))
       await phase(results, [{ id: '5', target: 'replay of committed histories vs trivial', limit: '≥ 0.5 × trivial' }], async () => [

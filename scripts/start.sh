@@ -57,6 +57,8 @@ node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
 mkdir -p "$data_dir"
 AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/supervise.sh "$data_dir/worker.pid" bash scripts/run-worker.sh &
 pids+=($!)
+# On a fresh data folder: the first admin API key, printed once (api/access/keys.ts).
+AFTERCARE_DATA_DIR="$data_dir" node --import tsx scripts/api-keys.ts bootstrap
 bash scripts/supervise.sh "$data_dir/api.pid" node --import tsx api/index.ts &
 pids+=($!)
 # The supervisors end only when stopped: a crashed process is started again, nothing else stops.

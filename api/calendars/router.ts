@@ -11,14 +11,15 @@ import { presetPolicy } from '../../domain/sla-policy';
 import { ZoneOffsets, formatInstant, localDateOf } from '../../domain/time-zone';
 import { OFFICIAL_DAYS_FAILURES } from '../../workflows/official-days';
 import { loadContract } from '../intake';
+import { type AccessDeps, securedRouter } from '../access/middleware';
+import { actorOf } from '../actor';
 import { HttpError } from '../errors';
 import { materializeCalendar } from './materialize';
 import { canonicalRegion, officialDays, packageCoversYear } from './official-days';
 import { addOperatorYear, readOperatorYears } from './operator-years';
 import { addYearBody, nextWorkingInstantBody, officialDaysQuery, regionParams, workingTimeBody, type CalendarInput } from './schemas';
 
-export interface CalendarsRouterDeps {
-  client: Client;
+export interface CalendarsRouterDeps extends AccessDeps {
   taskQueue: string;
 }
 
@@ -31,8 +32,9 @@ interface ResolvedCalendar {
 const MINUTE_MS = 60_000;
 const YEAR_MS = 366 * 86_400_000;
 
-export function calendarsRouter({ client, taskQueue }: CalendarsRouterDeps): Router {
-  const router = Router();
+export function calendarsRouter(deps: CalendarsRouterDeps): Router {
+  const { client, taskQueue } = deps;
+  const router = securedRouter(deps);
 
   /** A calendar as given, or a preset's with the official days of the years fromMs–untilMs. */
   async function resolve(input: CalendarInput, fromMs: number, untilMs: number): Promise<ResolvedCalendar> {
@@ -77,7 +79,7 @@ export function calendarsRouter({ client, taskQueue }: CalendarsRouterDeps): Rou
 
   router.post('/:region/official-days', async (req, res) => {
     const { region } = regionParams.parse(req.params);
-    const body = addYearBody.parse(req.body);
+    const body = addYearBody.parse({ ...req.body, by: actorOf(req) });
     // The package's year counts as existing too: an operator overrides it only on purpose.
     if (!body.replace && packageCoversYear(region, body.year)) {
       throw new HttpError(409, OFFICIAL_DAYS_FAILURES.yearExists, `${region} ${body.year} comes from the maintained package; send replace: true to override it`);

@@ -1,6 +1,7 @@
 /** Hotline case routes: intake, state, one POST per action of the action table, and the satisfaction call-back. */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { type AccessDeps, securedRouter } from '../access/middleware';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { CURRENT_RULES } from '../../domain/case/clock';
@@ -23,8 +24,7 @@ import { archivedEntries } from '../archive';
 import type { AuditEntry } from '../../domain/case/record';
 import { auditEntryView } from '../../domain/case/view';
 
-export interface CasesRouterDeps {
-  client: Client;
+export interface CasesRouterDeps extends AccessDeps {
   taskQueue: string;
   /** The worker's audit archive (activities/audit-archive.ts). */
   auditDirectory: string;
@@ -88,15 +88,17 @@ async function intakeAnsweredLate(client: Client, caseId: string, error: unknown
   return new AnsweredLate(outcome, { caseId, started }, error, temporalAnswers);
 }
 
-export function casesRouter({ client, taskQueue, auditDirectory }: CasesRouterDeps): Router {
-  const router = Router();
+export function casesRouter(deps: CasesRouterDeps): Router {
+  const { client, taskQueue, auditDirectory } = deps;
+  const router = securedRouter(deps);
   const view = (state: HotlineCase) => hotlineCaseView(state, Date.now());
   const handleOf = (caseId: string): HotlineHandle => client.workflow.getHandle<typeof hotlineWorkflow>(caseWorkflowId('hotline', caseId));
 
   router.post('/', async (req, res) => {
+    const openedBy = actorOf(req, 'openedBy');
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
-    const intake = await buildIntake(client, body, caseId, actorOf(req, 'openedBy'));
+    const intake = await buildIntake(client, body, caseId, openedBy);
     const startOperation = new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {
       workflowId: caseWorkflowId('hotline', caseId),
       taskQueue,

@@ -69,7 +69,6 @@ export const createCaseBody = z
     reportedAt: reportedAtSchema.optional(),
     servicePeriods: servicePeriodsSchema.optional(),
     paidWorkRequested: z.boolean().default(false),
-    openedBy: actor,
     /** How the report came in: only some channels close by themselves (R-001-8). */
     channel: z.enum(CHANNELS).default('phone'),
     closing: closingTermsSchema.optional(),

@@ -17,16 +17,16 @@ import { applyContract, applyContractBody } from '../cases/apply-contract';
 import { actorOf } from '../actor';
 import { contractHandle } from '../intake';
 import { calendarMaterializer } from '../policy-snapshot';
+import { type AccessDeps, securedRouter } from '../access/middleware';
 import { HttpError, toHttpError } from '../errors';
 
-export interface ContractsRouterDeps {
-  client: Client;
+export interface ContractsRouterDeps extends AccessDeps {
   taskQueue: string;
   /** The worker's archive of older amendments (activities/audit-archive.ts). */
   auditDirectory: string;
 }
 
-export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional(), by: actor });
+export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional() });
 const contractParams = z.object({ contractId: identifier });
 const customerParams = z.object({ customerId: identifier });
 
@@ -52,12 +52,13 @@ function policyPath(policy: ContractTerms['policy'], prefix: string[]): string[]
   return 'custom' in policy ? [...prefix, 'policy', 'custom'] : [...prefix, 'policy'];
 }
 
-export function contractsRouter({ client, taskQueue, auditDirectory }: ContractsRouterDeps): Router {
-  const router = Router();
+export function contractsRouter(deps: ContractsRouterDeps): Router {
+  const { client, taskQueue, auditDirectory } = deps;
+  const router = securedRouter(deps);
 
   router.post('/', async (req, res) => {
-    const { contractId = randomUUID(), by: _by, ...terms } = createContractBody.parse(req.body);
     const by = actorOf(req);
+    const { contractId = randomUUID(), ...terms } = createContractBody.parse(req.body);
     requireKnownRegion(terms.calendarData.region, ['calendarData', 'region']);
     await refuseUnrunnablePolicy(client, terms, policyPath(terms.policy, []));
     const start = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
@@ -130,8 +131,9 @@ export function contractsRouter({ client, taskQueue, auditDirectory }: Contracts
 }
 
 /** GET /customers/:customerId/contracts: found through the CustomerId search attribute. */
-export function customerContractsRouter({ client }: ContractsRouterDeps): Router {
-  const router = Router();
+export function customerContractsRouter(deps: ContractsRouterDeps): Router {
+  const { client } = deps;
+  const router = securedRouter(deps);
   router.get('/:customerId/contracts', async (req, res) => {
     const { customerId } = customerParams.parse(req.params);
     const contracts = [];

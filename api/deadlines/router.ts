@@ -3,6 +3,7 @@
  * made at `reportedAt`), computed by the very code a case runs at intake and shown in its shape.
  */
 import { Router } from 'express';
+import { type AccessDeps, securedRouter } from '../access/middleware';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { openCore } from '../../domain/case/core';
@@ -66,8 +67,9 @@ export function previewWindows(policy: SlaPolicy, timeZone: string, severity: st
   };
 }
 
-export function deadlinesRouter({ client }: { client: Client }): Router {
-  const router = Router();
+export function deadlinesRouter(deps: AccessDeps): Router {
+  const { client } = deps;
+  const router = securedRouter(deps);
   router.post('/preview', async (req, res) => {
     const body = previewBody.parse(req.body);
     const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();

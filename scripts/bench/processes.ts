@@ -222,6 +222,8 @@ export interface ApiSettings {
   address: string;
   taskQueue: string;
   auditDir: string;
+  /** The API keys file (api/access/keys.ts); the bench makes its callers' keys in it. */
+  keysFile: string;
   logFile: string;
 }
 
@@ -232,7 +234,14 @@ export async function startApiProcess(settings: ApiSettings): Promise<{ child: C
     'api',
     spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], {
       cwd: ROOT,
-      env: childEnv({ TEMPORAL_ADDRESS: settings.address, TEMPORAL_NAMESPACE: 'default', AFTERCARE_TASK_QUEUE: settings.taskQueue, AFTERCARE_AUDIT_DIR: settings.auditDir, PORT: String(port) }),
+      env: childEnv({
+        TEMPORAL_ADDRESS: settings.address,
+        TEMPORAL_NAMESPACE: 'default',
+        AFTERCARE_TASK_QUEUE: settings.taskQueue,
+        AFTERCARE_AUDIT_DIR: settings.auditDir,
+        AFTERCARE_API_KEYS_FILE: settings.keysFile,
+        PORT: String(port),
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
     settings.logFile,

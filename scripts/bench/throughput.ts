@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { caseWorkflowId } from '../../domain/products';
+import { type Caller } from '../../test/helpers/callers';
 import { caseRequestBody } from '../../test/helpers/fixtures';
 import { caseStateQuery } from '../../workflows/messages';
 import type { emptyWorkflow } from './workflows';
@@ -32,6 +33,8 @@ export interface ThroughputContext {
   client: Client;
   taskQueue: string;
   baseUrl: string;
+  /** `Authorization` values of the bench's callers (an engineer, the bench customer). */
+  bearer: (caller: Caller) => Promise<string>;
   runTag: string;
   /** Processes whose CPU time per operation is reported (this process is counted as "bench"). */
   processes: { server: number; worker: number; api: number };
@@ -153,15 +156,21 @@ async function stillRunning(handles: WorkflowHandle[], graceMs: number): Promise
 function caseBody(caseId: string) {
   // Level 3: a one-hour response window, so these cases never fall due during the bench and
   // never add timer load to the breach measurement. Every solution is called back: the heaviest lifecycle.
-  return caseRequestBody({ caseId, customer: { id: 'bench', name: 'Bench Ltd', email: 'it@bench.example' }, severity: '3', openedBy: 'agent-bench' });
+  return caseRequestBody({ caseId, customer: { id: BENCH_CUSTOMER, name: 'Bench Ltd', email: 'it@bench.example' }, severity: '3' });
 }
 
 /** Round trips of the lifecycles' action requests (respond, provide-solution, confirm), in ms. */
 const actionRoundTrips: number[] = [];
 
-async function post(baseUrl: string, route: string, body: unknown, expected: number): Promise<string | null> {
+const BENCH_CUSTOMER = 'bench';
+
+/** Callers' keys, made before anything is measured (a key's first use costs a scrypt). */
+const authorizations = { engineer: '', customer: '' };
+
+async function post(baseUrl: string, route: string, body: unknown, expected: number, as: keyof typeof authorizations = 'engineer'): Promise<string | null> {
   const start = performance.now();
-  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json', authorization: authorizations[as] };
+  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await response.text();
   if (route !== '/cases' && response.status === expected) actionRoundTrips.push(performance.now() - start);
   return response.status === expected ? null : `POST ${route}: ${response.status} ${text.slice(0, 200)}`;
@@ -169,15 +178,14 @@ async function post(baseUrl: string, route: string, body: unknown, expected: num
 
 /** create → respond → provide-solution → confirm; `beforeConfirm` may wait for the case to settle. */
 async function lifecycle(baseUrl: string, caseId: string, beforeConfirm?: () => Promise<void>): Promise<string | null> {
-  const by = 'engineer-bench';
   const route = `/cases/${caseId}`;
   const solved =
     (await post(baseUrl, '/cases', caseBody(caseId), 201)) ??
-    (await post(baseUrl, `${route}/respond`, { by }, 200)) ??
-    (await post(baseUrl, `${route}/provide-solution`, { by, solution: 'Rebuilt the report index' }, 200));
+    (await post(baseUrl, `${route}/respond`, {}, 200)) ??
+    (await post(baseUrl, `${route}/provide-solution`, { solution: 'Rebuilt the report index' }, 200));
   if (solved) return solved;
   await beforeConfirm?.();
-  return post(baseUrl, `${route}/confirm`, { by: 'customer' }, 200);
+  return post(baseUrl, `${route}/confirm`, {}, 200, 'customer');
 }
 
 /** Waits until the case has started its satisfaction call-back (the effect of a solution). */
@@ -197,6 +205,8 @@ export interface ThroughputOutcome {
 
 export async function benchThroughput(context: ThroughputContext, sizes: ThroughputSizes, progress: (message: string) => void): Promise<ThroughputOutcome> {
   const { client, taskQueue, baseUrl, runTag, processes } = context;
+  authorizations.engineer = await context.bearer('engineer');
+  authorizations.customer = await context.bearer({ customer: BENCH_CUSTOMER });
   const { concurrency } = sizes;
   const emptyId = (phase: string, index: number) => `bench-empty-${runTag}-${phase}-${index}`;
   const caseId = (phase: string, index: number) => `bench-${runTag}-${phase}-${index}`;

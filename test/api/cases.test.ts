@@ -13,6 +13,8 @@ import { startWorker } from '../helpers/environments';
 
 const stack = useApiStack('api');
 const { post, get } = stack;
+/** The customer every case of `caseBody` belongs to, acting for itself. */
+const AS_CUSTOMER = { as: { customer: caseBody().customer.id } };
 
 /** How many runs the server holds for a case id: proves a refused request started nothing. */
 async function runsOf(caseId: string): Promise<number> {
@@ -128,8 +130,8 @@ describe('case actions', () => {
       Array.from({ length: 20 }, async () => {
         const { caseId } = caseBody();
         await post('/cases', caseBody({ caseId }));
-        await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Patched' });
-        await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+        await post(`/cases/${caseId}/provide-solution`, { solution: 'Patched' });
+        await post(`/cases/${caseId}/confirm`, {}, {}, AS_CUSTOMER);
         return caseId;
       }),
     );
@@ -140,22 +142,22 @@ describe('case actions', () => {
   test('walks a case from report to confirmation; each state refuses what it does not allow with 409', async () => {
     const { caseId } = caseBody();
     await post('/cases', caseBody({ caseId }));
-    const early = await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+    const early = await post(`/cases/${caseId}/confirm`, {}, {}, AS_CUSTOMER);
     expect(early.status).toBe(409);
     expect(early.body.error).toBe('InvalidState');
 
-    expect((await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' })).body.status).toBe('in-progress');
-    const solved = await post(`/cases/${caseId}/provide-solution`, { by: 'engineer-wang', solution: 'Rebuilt the export index' });
+    expect((await post(`/cases/${caseId}/respond`, {})).body.status).toBe('in-progress');
+    const solved = await post(`/cases/${caseId}/provide-solution`, { solution: 'Rebuilt the export index' });
     expect(solved.status).toBe(200);
     expect(solved.body.status).toBe('solved');
-    const confirmed = await post(`/cases/${caseId}/confirm`, { by: 'customer' });
+    const confirmed = await post(`/cases/${caseId}/confirm`, {}, {}, AS_CUSTOMER);
     expect(confirmed.body).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
 
     // The run ends once closed, even when the confirmation came while the call-back was starting.
     const result = await stack.worker.env.client.workflow.getHandle(`hotline-${caseId}`).result();
     expect(result).toMatchObject({ status: 'closed', closeReason: 'Confirmed by the customer' });
 
-    const late = await post(`/cases/${caseId}/respond`, { by: 'engineer-wang' });
+    const late = await post(`/cases/${caseId}/respond`, {});
     expect(late.status).toBe(409);
     expect((await get(`/cases/${caseId}`)).body.status).toBe('closed');
     const callBack = await get(`/cases/${caseId}/call-backs/1`);
@@ -166,32 +168,32 @@ describe('case actions', () => {
     const { caseId } = caseBody();
     await post('/cases', caseBody({ caseId }));
     const headers = { 'Idempotency-Key': 'pause-1' };
-    const first = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, headers);
-    const second = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, headers);
+    const first = await post(`/cases/${caseId}/pause`, { reason: 'Awaiting logs' }, headers);
+    const second = await post(`/cases/${caseId}/pause`, { reason: 'Awaiting logs' }, headers);
     expect(first.status).toBe(200);
     // A second pause would be refused (already paused): the 200 is the first answer, replayed.
     expect(second.status).toBe(200);
     expect(second.body.paused).toBe(true);
     expect(second.body.history.filter((entry: { type: string }) => entry.type === 'paused')).toHaveLength(1);
-    const fresh = await post(`/cases/${caseId}/pause`, { by: 'engineer-wang', reason: 'Awaiting logs' }, { 'Idempotency-Key': 'pause-2' });
+    const fresh = await post(`/cases/${caseId}/pause`, { reason: 'Awaiting logs' }, { 'Idempotency-Key': 'pause-2' });
     expect(fresh.status).toBe(409);
   });
 
   test('an unknown severity change and a transfer are refused with clear errors', async () => {
     const { caseId } = caseBody();
     await post('/cases', caseBody({ caseId }));
-    const severity = await post(`/cases/${caseId}/change-severity`, { by: 'engineer-wang', severity: 'urgent' });
+    const severity = await post(`/cases/${caseId}/change-severity`, { severity: 'urgent' });
     expect(severity).toMatchObject({ status: 400, body: { error: 'UnknownSeverity' } });
-    const transfer = await post(`/cases/${caseId}/transfer`, { by: 'engineer-wang', to: 'on-site', situation: 'Disk array' });
+    const transfer = await post(`/cases/${caseId}/transfer`, { to: 'on-site', situation: 'Disk array' });
     expect(transfer).toMatchObject({ status: 422, body: { error: 'TransferUnavailable' } });
-    const missingField = await post(`/cases/${caseId}/reopen`, { by: 'customer' });
+    const missingField = await post(`/cases/${caseId}/reopen`, {}, {}, AS_CUSTOMER);
     expect(missingField.status).toBe(400);
     expect(missingField.body.issues[0].path).toEqual(['reason']);
   });
 
   test('an unknown case is a 404, for reads and for actions', async () => {
     expect((await get('/cases/no-such-case')).status).toBe(404);
-    expect((await post('/cases/no-such-case/respond', { by: 'engineer-wang' })).status).toBe(404);
+    expect((await post('/cases/no-such-case/respond', {})).status).toBe(404);
     expect((await get('/nowhere')).status).toBe(404);
   });
 });
@@ -206,29 +208,29 @@ describe('a request that gets no answer in time', () => {
     try {
       const body = caseBody();
       const began = Date.now();
-      const late = await request(api.baseUrl, 'POST', '/cases', body);
+      const late = await request(api, 'POST', '/cases', body);
       expect(late.status).toBe(504);
       expect(late.body).toMatchObject({ error: 'no_worker_answered', caseId: body.caseId, started: true });
       expect(late.body.message).toMatch(/Temporal is up/);
       // The deadline, the check that Temporal answers and whether the case exists: well under the SDK's 30 s.
       expect(Date.now() - began).toBeLessThan(REQUEST_TIMEOUT_MS + 4_000);
 
-      const read = await request(api.baseUrl, 'GET', `/cases/${body.caseId}`);
+      const read = await request(api, 'GET', `/cases/${body.caseId}`);
       expect(read.status).toBe(504);
       expect(read.body.message).toMatch(/nothing was changed/);
-      const action = await request(api.baseUrl, 'POST', `/cases/${body.caseId}/respond`, { by: 'engineer-wang' }, { 'Idempotency-Key': 'late-respond-1' });
+      const action = await request(api, 'POST', `/cases/${body.caseId}/respond`, {}, { 'Idempotency-Key': 'late-respond-1' });
       expect(action.status).toBe(504);
       expect(action.body.message).toMatch(/same Idempotency-Key/);
 
       worker = await startWorker(stack.worker.env, taskQueue, mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
       // The action the server kept while no worker ran is applied once one runs, as the 504 said it may be;
       // sending it again with the same key applies it no second time.
-      const retried = await request(api.baseUrl, 'POST', `/cases/${body.caseId}/respond`, { by: 'engineer-wang' }, { 'Idempotency-Key': 'late-respond-1' });
+      const retried = await request(api, 'POST', `/cases/${body.caseId}/respond`, {}, { 'Idempotency-Key': 'late-respond-1' });
       expect(retried.status).toBe(200);
       expect(retried.body).toMatchObject({ caseId: body.caseId, status: 'in-progress' });
-      expect(retried.body.history.filter((entry: { by: string }) => entry.by === 'engineer-wang')).toHaveLength(1);
+      expect(retried.body.history.filter((entry: { by: string; type: string }) => entry.by === 'agent-li' && entry.type === 'responded')).toHaveLength(1);
       // The same intake again answers with the case: nothing was lost, nothing taken in twice.
-      expect((await request(api.baseUrl, 'POST', '/cases', body)).status).toBe(200);
+      expect((await request(api, 'POST', '/cases', body)).status).toBe(200);
       expect(await runsOf(body.caseId)).toBe(1);
     } finally {
       await worker?.stopWorkerOnly();
@@ -245,7 +247,7 @@ describe('a request that gets no answer in time', () => {
     const api = await startApi(client, 'nowhere', { requestTimeoutMs: REQUEST_TIMEOUT_MS });
     try {
       const began = Date.now();
-      const [intake, read] = await Promise.all([request(api.baseUrl, 'POST', '/cases', caseBody()), request(api.baseUrl, 'GET', '/cases/any-case')]);
+      const [intake, read] = await Promise.all([request(api, 'POST', '/cases', caseBody()), request(api, 'GET', '/cases/any-case')]);
       for (const response of [intake, read]) {
         expect(response.status).toBe(503);
         expect(response.body).toMatchObject({ error: 'temporal_unavailable' });
@@ -265,7 +267,7 @@ test('answers 503 with a clear message while Temporal is unreachable', async () 
   const client = new Client({ connection: apiConnection({ address: '127.0.0.1:1' }) });
   const unreachable = await startApi(client, 'nowhere');
   try {
-    const response = await request(unreachable.baseUrl, 'POST', '/cases', caseBody());
+    const response = await request(unreachable, 'POST', '/cases', caseBody());
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ error: 'temporal_unavailable' });
     expect(response.body.message).toMatch(/unreachable/i);
@@ -284,7 +286,7 @@ test('with the mail server down, a notice is retried with backoff and shown pend
     // Preset 000 level 1 (30-minute response window, 24×7) reported so that it is past the 80 %
     // warning at once and falls due in 3 s.
     const body = caseBody({ severity: '1', reportedAt: new Date(Date.now() - 30 * 60_000 + 3_000).toISOString(), notices: { noticeRecipients: ['desk@vendor.example'] } });
-    expect((await request(api.baseUrl, 'POST', '/cases', body)).status).toBe(201);
+    expect((await request(api, 'POST', '/cases', body)).status).toBe(201);
     const handle = stack.worker.env.client.workflow.getHandle(`hotline-${body.caseId}`);
     const deadline = Date.now() + 30_000;
     let attempt = 0;
@@ -298,10 +300,10 @@ test('with the mail server down, a notice is retried with backoff and shown pend
     expect(pending.activityType?.name).toBe('sendEmail');
     expect(pending.lastFailure?.message).toMatch(/ECONNREFUSED|connect/i);
     // The clock does not wait for the mail server: the breach is recorded at its instant meanwhile.
-    let view = (await request(api.baseUrl, 'GET', `/cases/${body.caseId}`)).body;
+    let view = (await request(api, 'GET', `/cases/${body.caseId}`)).body;
     while (view.breaches.length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      view = (await request(api.baseUrl, 'GET', `/cases/${body.caseId}`)).body;
+      view = (await request(api, 'GET', `/cases/${body.caseId}`)).body;
     }
     expect(view.breaches).toHaveLength(1);
     expect(Date.parse(view.breaches[0].recordedAt) - Date.parse(view.breaches[0].dueAt)).toBeLessThan(5_000);

@@ -4,7 +4,7 @@
  * `npm run bench` runs many more examples.
  */
 import { caseRequestBody, uniqueId } from '../helpers/fixtures';
-import { useApiStack } from '../helpers/http';
+import { usualCaller, useApiStack } from '../helpers/http';
 import { fuzzRoutes } from '../helpers/route-fuzz';
 
 const stack = useApiStack('fuzz');
@@ -15,7 +15,7 @@ async function hotlineCases(): Promise<number> {
   return (await stack.worker.env.client.workflow.count(`Product = 'hotline'`)).count;
 }
 
-test(`${EXAMPLES} generated requests across every route: no 5xx, every rejection a 4xx with a reason, nothing started by a rejected one`, async () => {
+test(`${EXAMPLES} generated requests across every route: no 5xx, every rejection a 4xx with a reason, 401 without valid credentials, nothing started by a rejected one`, async () => {
   const customerId = uniqueId('fuzz-cust');
   const contractId = uniqueId('fuzz-contract');
   expect(
@@ -25,7 +25,6 @@ test(`${EXAMPLES} generated requests across every route: no 5xx, every rejection
         customer: { id: customerId, name: 'Fuzz Ltd', email: 'it@fuzz.example' },
         servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2027-12-31' }],
         policy: { preset: '001' },
-        by: 'sales',
       })
     ).status,
   ).toBe(201);
@@ -33,7 +32,9 @@ test(`${EXAMPLES} generated requests across every route: no 5xx, every rejection
   expect((await post('/cases', body)).status).toBe(201);
   const before = await hotlineCases();
 
-  const outcome = await fuzzRoutes(stack.api.baseUrl, { caseId: body.caseId, contractId, customerId }, EXAMPLES);
+  // Each request as a caller its route allows (a customer-only route as the case's customer).
+  const authorize = (method: string, path: string) => stack.api.bearer(usualCaller(method, path) ?? { customer: body.customer.id });
+  const outcome = await fuzzRoutes(stack.api.baseUrl, authorize, { caseId: body.caseId, contractId, customerId }, EXAMPLES);
   expect(outcome.failures).toEqual([]);
   expect(outcome.examples).toBe(EXAMPLES);
   // The generator reaches the routes' logic, not only their schemas.

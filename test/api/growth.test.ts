@@ -26,8 +26,8 @@ test(`${ACTIONS} valid actions into one case: it continues as new, keeps its key
   expect((await post('/cases', body)).status).toBe(201);
   const action = (index: number) =>
     index % 2 === 0
-      ? post(`/cases/${body.caseId}/pause`, { by: 'engineer-wang', reason: `${index}: ${REASON}` }, { 'Idempotency-Key': `growth-${index}` })
-      : post(`/cases/${body.caseId}/resume`, { by: 'engineer-wang', note: `${index}` }, { 'Idempotency-Key': `growth-${index}` });
+      ? post(`/cases/${body.caseId}/pause`, { reason: `${index}: ${REASON}` }, { 'Idempotency-Key': `growth-${index}` })
+      : post(`/cases/${body.caseId}/resume`, { note: `${index}` }, { 'Idempotency-Key': `growth-${index}` });
 
   const handle = stack.worker.env.client.workflow.getHandle(workflowId);
   const firstRunId = (await handle.describe()).runId;
@@ -95,12 +95,11 @@ test('twenty-five amendments with a large policy: the contract keeps running, it
     customer: { id: uniqueId('cust'), name: 'Acme Ltd', email: 'it@acme.example' },
     servicePeriods: [{ kind: 'paid', start: '2026-01-01', end: '2030-12-31' }],
     policy: { custom: policy(0) },
-    by: 'sales-chen',
   });
   expect(created.status).toBe(201);
   const AMENDMENTS = 25;
   for (let index = 1; index <= AMENDMENTS; index += 1) {
-    const amended = await post(`/contracts/${contractId}/amendments`, { by: 'sales-chen', reason: `Policy revision ${index}`, changes: { policy: { custom: policy(index) } } });
+    const amended = await post(`/contracts/${contractId}/amendments`, { reason: `Policy revision ${index}`, changes: { policy: { custom: policy(index) } } });
     if (amended.status !== 200) throw new Error(`amendment ${index}: ${amended.status} ${JSON.stringify(amended.body).slice(0, 300)}`);
   }
   const contract = (await get(`/contracts/${contractId}`)).body;
@@ -114,7 +113,7 @@ test('twenty-five amendments with a large policy: the contract keeps running, it
   expect(all.map((amendment: { version: number }) => amendment.version)).toEqual(Array.from({ length: AMENDMENTS }, (_, index) => index + 2));
   expect(all.map((amendment: { reason: string }) => amendment.reason)).toEqual(Array.from({ length: AMENDMENTS }, (_, index) => `Policy revision ${index + 1}`));
   // A case under it still opens with the latest policy.
-  const opened = await post('/cases', { caseId: uniqueId('large-case'), contractId, severity: 'P1', problem: caseRequestBody().problem, openedBy: 'agent-li' });
+  const opened = await post('/cases', { caseId: uniqueId('large-case'), contractId, severity: 'P1', problem: caseRequestBody().problem });
   expect(opened.status).toBe(201);
   expect(opened.body.policy.id).toBe(`large-${AMENDMENTS}`);
 }, 300_000);

@@ -26,10 +26,10 @@ test('a server restart on the same database keeps every case, and a window due d
   const longLived = caseRequestBody({ severity: '3' });
   let dueAt: string;
   try {
-    const opened = await request(firstApi.baseUrl, 'POST', '/cases', dueSoon);
+    const opened = await request(firstApi, 'POST', '/cases', dueSoon);
     expect(opened.status).toBe(201);
     dueAt = opened.body.windows.find((window: { name: string }) => window.name === 'response').dueAt;
-    expect((await request(firstApi.baseUrl, 'POST', '/cases', longLived)).status).toBe(201);
+    expect((await request(firstApi, 'POST', '/cases', longLived)).status).toBe(201);
   } finally {
     await firstApi.close();
     await first.stop();
@@ -41,13 +41,13 @@ test('a server restart on the same database keeps every case, and a window due d
   const secondApi = await startApi(second.env.client, taskQueue, { auditDirectory: audit });
   try {
     const deadline = Date.now() + 30_000;
-    let breached = (await request(secondApi.baseUrl, 'GET', `/cases/${dueSoon.caseId}`)).body;
+    let breached = (await request(secondApi, 'GET', `/cases/${dueSoon.caseId}`)).body;
     while (breached.breaches.length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      breached = (await request(secondApi.baseUrl, 'GET', `/cases/${dueSoon.caseId}`)).body;
+      breached = (await request(secondApi, 'GET', `/cases/${dueSoon.caseId}`)).body;
     }
     expect(breached.breaches).toEqual([expect.objectContaining({ window: 'response', dueAt })]);
-    const kept = await request(secondApi.baseUrl, 'GET', `/cases/${longLived.caseId}`);
+    const kept = await request(secondApi, 'GET', `/cases/${longLived.caseId}`);
     expect(kept.status).toBe(200);
     expect(kept.body.windows.find((window: { name: string }) => window.name === 'response')).toMatchObject({ status: 'running' });
   } finally {

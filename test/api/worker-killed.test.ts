@@ -68,7 +68,7 @@ function caseDueIn(dueInMs: number) {
 }
 
 async function viewOf(api: RunningApi, caseId: string): Promise<JsonResponse['body']> {
-  const response = await request(api.baseUrl, 'GET', `/cases/${caseId}`);
+  const response = await request(api, 'GET', `/cases/${caseId}`);
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -88,7 +88,7 @@ test('cases falling due around a killed worker are resumed by the next one: ever
     const bodies = Array.from({ length: 8 }, (_, index) => caseDueIn(4_000 + index * 1_000));
     const dueAt = new Map<string, string>();
     for (const body of bodies) {
-      const opened = await request(api.baseUrl, 'POST', '/cases', body);
+      const opened = await request(api, 'POST', '/cases', body);
       expect(opened.status).toBe(201);
       dueAt.set(body.caseId, opened.body.windows.find((window: { name: string }) => window.name === 'response').dueAt);
     }
@@ -134,7 +134,7 @@ test('an e-mail in flight when its worker is killed is sent again by the next wo
     const first = await spawnWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
     // Past the 80 % warning at once: its e-mail goes out at intake; the window itself is far off.
     const body = caseDueIn(5 * 60_000);
-    expect((await request(api.baseUrl, 'POST', '/cases', body)).status).toBe(201);
+    expect((await request(api, 'POST', '/cases', body)).status).toBe(201);
     const messageId = await until('the warning to reach the mail server', async () => sink.attempts[0], 30_000, 100);
     await killHard(first);
     await spawnWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });

@@ -52,7 +52,6 @@ export function caseRequestBody(overrides: Record<string, unknown> = {}) {
     preset: '000',
     severity: '2',
     servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2099-12-31' }],
-    openedBy: 'agent-li',
     closing: { callBackSampleRate: 1 },
     ...overrides,
   };

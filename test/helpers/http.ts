@@ -1,27 +1,41 @@
-/** The API on a real HTTP port, for tests that speak HTTP to it. */
+/** The API on a real HTTP port, for tests that speak HTTP to it, with API keys for every role. */
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { KeyStore } from '../../api/access/keys';
 import { createApp } from '../../api/app';
 import { type RunningWorker, createDevServerEnv, startWorker } from './environments';
+import { type Caller, bearers, usualCaller } from './callers';
 import { uniqueId } from './fixtures';
+
+export { type Caller, usualCaller };
 
 export interface RunningApi {
   baseUrl: string;
+  keys: KeyStore;
+  /** An `Authorization` header value for the caller (a key made once per caller). */
+  bearer(caller: Caller): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startApi(client: Client, taskQueue: string, options: { requestTimeoutMs?: number; auditDirectory?: string } = {}): Promise<RunningApi> {
-  const { auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')), requestTimeoutMs } = options;
+export async function startApi(client: Client, taskQueue: string, options: { requestTimeoutMs?: number; auditDirectory?: string; keysFile?: string } = {}): Promise<RunningApi> {
+  const {
+    auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')),
+    requestTimeoutMs,
+    keysFile = path.join(mkdtempSync(path.join(tmpdir(), 'aftercare-keys-')), 'api-keys.json'),
+  } = options;
+  const keys = new KeyStore(keysFile);
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    keys,
+    bearer: bearers(keys),
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
@@ -32,10 +46,16 @@ export interface JsonResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read it freely
 }
 
-export async function request(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
-  const response = await fetch(`${baseUrl}${path}`, {
+/**
+ * One call. `as` picks the caller (by default a staff role the route allows; a customer-only route
+ * needs `as: { customer }`); `as: null` sends no credentials; an `authorization` header wins.
+ */
+export async function request(api: RunningApi, method: string, route: string, body?: unknown, headers: Record<string, string> = {}, { as }: { as?: Caller | null } = {}): Promise<JsonResponse> {
+  const caller = as === undefined ? usualCaller(method, route) : as;
+  const authorization = headers.authorization ?? (caller ? await api.bearer(caller) : undefined);
+  const response = await fetch(`${api.baseUrl}${route}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...headers, ...(authorization && { authorization }) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -45,8 +65,8 @@ export async function request(baseUrl: string, method: string, path: string, bod
 export interface ApiStack {
   worker: RunningWorker;
   api: RunningApi;
-  post(route: string, body?: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
-  get(route: string): Promise<JsonResponse>;
+  post(route: string, body?: unknown, headers?: Record<string, string>, options?: { as?: Caller | null }): Promise<JsonResponse>;
+  get(route: string, options?: { as?: Caller | null }): Promise<JsonResponse>;
 }
 
 /**
@@ -55,8 +75,8 @@ export interface ApiStack {
  */
 export function useApiStack(name: string): ApiStack {
   const stack = {
-    post: (route: string, body?: unknown, headers?: Record<string, string>) => request(stack.api.baseUrl, 'POST', route, body, headers),
-    get: (route: string) => request(stack.api.baseUrl, 'GET', route),
+    post: (route: string, body?: unknown, headers?: Record<string, string>, options?: { as?: Caller | null }) => request(stack.api, 'POST', route, body, headers, options),
+    get: (route: string, options?: { as?: Caller | null }) => request(stack.api, 'GET', route, undefined, {}, options),
   } as ApiStack;
   beforeAll(async () => {
     stack.worker = await startWorker(await createDevServerEnv(), uniqueId(`${name}-tq`), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));

@@ -25,30 +25,29 @@ interface Route {
 }
 
 function routes(targets: FuzzTargets): Route[] {
-  const by = 'fuzz-engineer';
   const actionBodies: Record<string, Record<string, unknown>> = {
-    respond: { by },
-    'provide-solution': { by, solution: 'Rebuilt the index' },
-    'record-outcome': { by, outcome: 'not-reproducible', explanation: 'Could not reproduce' },
-    confirm: { by },
-    reject: { by, reason: 'Still failing' },
-    reopen: { by, reason: 'Came back' },
-    close: { by, reason: 'Done' },
-    'change-severity': { by, severity: '1', reason: 'Worse' },
-    pause: { by, reason: 'Waiting for logs' },
-    resume: { by },
-    escalate: { by, reason: 'Needs the product team' },
-    transfer: { by, to: 'remote' },
+    respond: {},
+    'provide-solution': { solution: 'Rebuilt the index' },
+    'record-outcome': { outcome: 'not-reproducible', explanation: 'Could not reproduce' },
+    confirm: {},
+    reject: { reason: 'Still failing' },
+    reopen: { reason: 'Came back' },
+    close: { reason: 'Done' },
+    'change-severity': { severity: '1', reason: 'Worse' },
+    pause: { reason: 'Waiting for logs' },
+    resume: {},
+    escalate: { reason: 'Needs the product team' },
+    transfer: { to: 'remote' },
   };
   const calendar = { kind: 'preset', preset: '000', calendar: '24x7' };
   return [
     { method: 'POST', path: '/cases', body: caseRequestBody() },
     { method: 'GET', path: '/cases/{id}' },
     { method: 'GET', path: '/cases/{id}/history' },
-    ...API_ACTION_TYPES.map((type): Route => ({ method: 'POST', path: `/cases/{id}/${type}`, body: actionBodies[type] ?? { by } })),
-    { method: 'POST', path: '/cases/{id}/apply-contract', body: { by } },
+    ...API_ACTION_TYPES.map((type): Route => ({ method: 'POST', path: `/cases/{id}/${type}`, body: actionBodies[type] ?? {} })),
+    { method: 'POST', path: '/cases/{id}/apply-contract', body: {} },
     { method: 'GET', path: '/cases/{id}/call-backs/1' },
-    { method: 'POST', path: '/cases/{id}/call-backs/1/survey', body: { by, speed: 5, quality: 4 } },
+    { method: 'POST', path: '/cases/{id}/call-backs/1/survey', body: { speed: 5, quality: 4 } },
     {
       method: 'POST',
       path: '/contracts',
@@ -56,12 +55,11 @@ function routes(targets: FuzzTargets): Route[] {
         customer: { id: targets.customerId, name: 'Fuzz Ltd', email: 'it@fuzz.example' },
         servicePeriods: [{ kind: 'free', start: '2026-01-01', end: '2027-12-31' }],
         policy: { preset: '001' },
-        by,
       },
     },
     { method: 'GET', path: '/contracts/{id}' },
     { method: 'GET', path: '/contracts/{id}/amendments' },
-    { method: 'POST', path: '/contracts/{id}/amendments', body: { by, reason: 'Fuzz', changes: { vip: true } } },
+    { method: 'POST', path: '/contracts/{id}/amendments', body: { reason: 'Fuzz', changes: { vip: true } } },
     { method: 'POST', path: '/contracts/{id}/apply-to-open-cases', body: {} },
     { method: 'GET', path: '/customers/{id}/contracts' },
     { method: 'POST', path: '/deadlines/preview', body: { preset: '000', severity: '1' } },
@@ -106,7 +104,14 @@ export interface FuzzRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** The caller: the route's usual one, nobody, or a key that is no key. */
+  credentials: 'usual' | 'none' | 'forged';
 }
+
+/** The `Authorization` value of the route's usual caller (a role it allows), for `credentials: 'usual'`. */
+export type Authorize = (method: string, path: string) => Promise<string | undefined>;
+
+const FORGED_KEYS = ['Bearer ac_000000000000_' + 'A'.repeat(32), 'Bearer ', 'Basic YWRtaW46YWRtaW4=', 'Bearer ' + 'x'.repeat(5_000)];
 
 /** A lone surrogate cannot be percent-encoded; what a client would send is its UTF-8 replacement. */
 function encodeSegment(text: string): string {
@@ -139,9 +144,15 @@ function requestArbitrary(targets: FuzzTargets): fc.Arbitrary<FuzzRequest> {
     { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'content-type': 'text/plain' }, { 'content-type': 'application/json; charset=latin1' }, {}) },
     { weight: 1, arbitrary: nastyString.map((key): Record<string, string> => ({ 'content-type': 'application/json', 'idempotency-key': encodeSegment(key.slice(0, 500)) })) },
   );
-  return fc
-    .constantFrom(...routes(targets))
-    .chain((route) => fc.record({ method: fc.constant(route.method), path: segment.map((id) => route.path.replace('{id}', id)), headers, body: body(route) }));
+  return fc.constantFrom(...routes(targets)).chain((route) =>
+    fc.record({
+      method: fc.constant(route.method),
+      path: segment.map((id) => route.path.replace('{id}', id)),
+      headers,
+      body: body(route),
+      credentials: fc.oneof({ weight: 8, arbitrary: fc.constant('usual' as const) }, { weight: 1, arbitrary: fc.constantFrom('none' as const, 'forged' as const) }),
+    }),
+  );
 }
 
 export interface FuzzOutcome {
@@ -154,7 +165,7 @@ export interface FuzzOutcome {
 }
 
 /** Runs `examples` generated requests against the API at `baseUrl`; never throws on a bad answer. */
-export async function fuzzRoutes(baseUrl: string, targets: FuzzTargets, examples: number, seed?: number): Promise<FuzzOutcome> {
+export async function fuzzRoutes(baseUrl: string, authorize: Authorize, targets: FuzzTargets, examples: number, seed?: number): Promise<FuzzOutcome> {
   const outcome: FuzzOutcome = { examples: 0, failures: [], statuses: {}, casesCreated: 0 };
   await fc.assert(
     fc.asyncProperty(requestArbitrary(targets), async (request) => {
@@ -162,7 +173,10 @@ export async function fuzzRoutes(baseUrl: string, targets: FuzzTargets, examples
       let status: number;
       let text: string;
       try {
-        const response = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.method === 'GET' ? undefined : request.body });
+        const authorization =
+          request.credentials === 'usual' ? await authorize(request.method, request.path) : request.credentials === 'forged' ? FORGED_KEYS[outcome.examples % FORGED_KEYS.length] : undefined;
+        const headers = { ...request.headers, ...(authorization && { authorization }) };
+        const response = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers, body: request.method === 'GET' ? undefined : request.body });
         status = response.status;
         text = await response.text();
       } catch (error) {
@@ -171,6 +185,7 @@ export async function fuzzRoutes(baseUrl: string, targets: FuzzTargets, examples
       }
       outcome.statuses[status] = (outcome.statuses[status] ?? 0) + 1;
       if (request.method === 'POST' && request.path === '/cases' && status === 201) outcome.casesCreated += 1;
+      if (request.credentials !== 'usual' && status !== 401) outcome.failures.push({ request, status, body: `${text.slice(0, 400)} (answered without valid credentials)` });
       let reasoned = status < 400;
       if (!reasoned) {
         try {

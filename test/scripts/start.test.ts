@@ -63,11 +63,28 @@ afterAll(async () => {
   }
 });
 
+/** An engineer's key, made with the first admin key that `npm start` printed. */
+let engineer = '';
+const headers = () => ({ 'content-type': 'application/json', authorization: `Bearer ${engineer}` });
+
 async function postCase(caseId: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseRequestBody({ caseId })) });
+  if (!engineer) {
+    const admin = /First admin API key .*\n\s*(ac_\S+)/.exec(output)?.[1];
+    if (!admin) return 0;
+    const made = await fetch(`${baseUrl}/admin/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ principal: 'agent-li', role: 'engineer' }),
+    });
+    if (made.status !== 201) return made.status;
+    engineer = ((await made.json()) as { key: string }).key;
+  }
+  const response = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: headers(), body: JSON.stringify(caseRequestBody({ caseId })) });
   await response.text();
   return response.status;
 }
+
+const readCase = async (caseId: string) => (await fetch(`${baseUrl}/cases/${caseId}`, { headers: headers() })).status;
 
 test('a killed worker is started again while the API and the server keep serving, then the API and the server too; SIGTERM stops it all', async () => {
   await until('a first case through the API', async () => ((await postCase(uniqueId('start-first'))) === 201 ? true : undefined), 240_000).catch((error) => {
@@ -80,10 +97,10 @@ test('a killed worker is started again while the API and the server keep serving
   expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
   // Taken in at once: 201 when the new worker is up within the API's deadline, else 504 saying so.
   const during = uniqueId('start-during');
-  const taken = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caseRequestBody({ caseId: during })) });
+  const taken = await fetch(`${baseUrl}/cases`, { method: 'POST', headers: headers(), body: JSON.stringify(caseRequestBody({ caseId: during })) });
   const takenBody = (await taken.json()) as { started?: boolean };
   expect(taken.status === 201 || (taken.status === 504 && takenBody.started === true)).toBe(true);
-  await until('the new worker to open it', async () => ((await fetch(`${baseUrl}/cases/${during}`)).status === 200 ? true : undefined), 60_000);
+  await until('the new worker to open it', async () => ((await readCase(during)) === 200 ? true : undefined), 60_000);
   const secondWorker = Number(readFileSync(pidFile, 'utf8'));
   expect(secondWorker).not.toBe(firstWorker);
   expect(output).toContain('exited with status 137; starting it again');
@@ -100,7 +117,7 @@ test('a killed worker is started again while the API and the server keep serving
       },
       60_000,
     );
-    await until(`the case to be read after the ${name} restarted`, async () => ((await fetch(`${baseUrl}/cases/${during}`)).status === 200 ? true : undefined), 120_000);
+    await until(`the case to be read after the ${name} restarted`, async () => ((await readCase(during)) === 200 ? true : undefined), 120_000);
   }
   expect(output).toContain('exited with status 137; starting it again');
 

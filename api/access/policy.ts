@@ -1,0 +1,72 @@
+/**
+ * Who may call what: one entry per route, looked up by the route's pattern. A route without an
+ * entry is refused to everyone, so a new route is closed until it is given its roles here.
+ */
+import { API_ACTION_TYPES } from '../../domain/hotline-actions';
+import type { Role } from './keys';
+
+type ApiActionType = (typeof API_ACTION_TYPES)[number];
+
+const STAFF: readonly Role[] = ['engineer', 'service-manager', 'ops', 'admin'];
+const EVERYONE: readonly Role[] = [...STAFF, 'customer'];
+const CASE_WORK: readonly Role[] = ['engineer', 'service-manager'];
+const CUSTOMER: readonly Role[] = ['customer'];
+
+/** Every action of the action table, each with its roles (the type makes a new action name its roles). */
+const ACTION_ROLES: Record<ApiActionType, readonly Role[]> = {
+  respond: CASE_WORK,
+  'provide-solution': CASE_WORK,
+  'change-severity': CASE_WORK,
+  pause: CASE_WORK,
+  resume: CASE_WORK,
+  escalate: CASE_WORK,
+  transfer: CASE_WORK,
+  close: CASE_WORK,
+  // Outcomes other than a solution are the service manager's (M001-3, M004-6).
+  'record-outcome': ['service-manager'],
+  confirm: CUSTOMER,
+  reject: CUSTOMER,
+  reopen: CUSTOMER,
+};
+
+export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
+  'POST /cases': CASE_WORK,
+  'GET /cases/:caseId': EVERYONE,
+  ...Object.fromEntries(API_ACTION_TYPES.map((type) => [`POST /cases/:caseId/${type}`, ACTION_ROLES[type]])),
+  'POST /cases/:caseId/apply-contract': ['service-manager'],
+  'GET /cases/:caseId/history': EVERYONE,
+  'GET /cases/:caseId/call-backs/:solutionNumber': EVERYONE,
+  'POST /cases/:caseId/call-backs/:solutionNumber/survey': CUSTOMER,
+  'POST /contracts': ['admin'],
+  'GET /contracts/:contractId': EVERYONE,
+  'GET /contracts/:contractId/amendments': EVERYONE,
+  'POST /contracts/:contractId/amendments': ['service-manager', 'admin'],
+  'POST /contracts/:contractId/apply-to-open-cases': ['service-manager'],
+  'GET /customers/:customerId/contracts': EVERYONE,
+  'GET /calendars/:region/official-days': EVERYONE,
+  'POST /calendars/:region/official-days': ['admin'],
+  'POST /calendars/working-time': EVERYONE,
+  'POST /calendars/next-working-instant': EVERYONE,
+  // The preview may name any contract in its body: staff only.
+  'POST /deadlines/preview': STAFF,
+  'GET /admin/api-keys': ['admin'],
+  'POST /admin/api-keys': ['admin'],
+  'DELETE /admin/api-keys/:keyId': ['admin'],
+};
+
+/** The access entry's key of a matched route: method and full pattern, without a trailing slash. */
+export function routeKey(method: string, baseUrl: string, routePath: string): string {
+  const full = `${baseUrl}${routePath}`;
+  return `${method.toUpperCase()} ${full.length > 1 ? full.replace(/\/$/, '') : full}`;
+}
+
+/** The route pattern a concrete request path matches, for tools that only have the path (tests, logs). */
+export function matchRoute(method: string, requestPath: string): string | undefined {
+  const upper = method.toUpperCase();
+  return Object.keys(ROUTE_ACCESS).find((key) => {
+    const [keyMethod, pattern] = key.split(' ');
+    if (keyMethod !== upper) return false;
+    const expression = new RegExp(`^${pattern.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`);
+    return expression.test(requestPath.split('?')[0]);
+  });
+}
