@@ -3,7 +3,7 @@
  * Temporal. A key is shown once, when it is created: `ac_<id>_<secret>`, where the id finds the
  * stored hash and only the secret is hashed. Verifying costs a scrypt, so a key once verified is
  * remembered by a SHA-256 of it until it is revoked; the file is read again when it changes (a key
- * created or revoked by `scripts/api-keys.ts` in another process counts within a second).
+ * created by `scripts/api-keys.ts` in another process counts at once, a revocation within a second).
  */
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -83,7 +83,13 @@ export class KeyStore {
     const match = KEY_PATTERN.exec(token);
     if (!match) return null;
     const remembered = this.verified.get(fingerprint(token));
-    const key = this.keys.find((candidate) => candidate.id === match[1] && candidate.revokedAt === undefined);
+    const find = () => this.keys.find((candidate) => candidate.id === match[1] && candidate.revokedAt === undefined);
+    // A key made by another process a moment ago: look at the file now rather than within a second.
+    let key = find();
+    if (!key && stampOf(this.file) !== this.loadedStamp) {
+      this.reload();
+      key = find();
+    }
     if (!key) return null;
     if (remembered !== key.id) {
       const hash = await scrypt(match[2], Buffer.from(key.salt, 'base64'), HASH_BYTES);
