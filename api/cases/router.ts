@@ -17,6 +17,7 @@ import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { actorOf } from '../actor';
 import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
+import { actionUpdateId, checkKeyReuse, requestDigest } from '../idempotency';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
 import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
@@ -98,6 +99,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     const openedBy = actorOf(req, 'openedBy');
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
+    const digest = requestDigest({ ...body, caseId });
     const intake = await buildIntake(client, body, caseId, openedBy);
     const startOperation = new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {
       workflowId: caseWorkflowId('hotline', caseId),
@@ -110,6 +112,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
       typedSearchAttributes: caseSearchAttributes(openingCase(intake), 'open'),
       staticSummary: `Hotline case ${caseId} · ${intake.customer.name} · ${intake.policy.id} severity ${intake.severity}`,
       staticDetails: intake.problem.description.slice(0, 500),
+      // What was asked, so the same case id with another intake is told apart from a repeat.
+      memo: { [INTAKE_DIGEST]: digest },
     });
     let created = false;
     let state: HotlineCase | undefined;
@@ -119,6 +123,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
       if (isDeadlineExceeded(error)) throw await intakeAnsweredLate(client, caseId, error);
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
+    if (!created) await refuseOtherIntake(handleOf(caseId), caseId, digest);
     state ??= await handleOf(caseId).query(caseStateQuery);
     res
       .status(created ? 201 : 200)
@@ -135,9 +140,13 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     router.post(`/:caseId/${type}`, async (req, res) => {
       const { caseId } = caseIdParams.parse(req.params);
       const payload = actionSchema(type).parse({ ...req.body, by: actorOf(req) });
-      const updateId = idempotencyKey.parse(req.get('Idempotency-Key'));
+      const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), type, payload);
       const handle = handleOf(caseId);
       try {
+        if (updateId !== undefined) {
+          const current = await handle.query(caseStateQuery);
+          if (checkKeyReuse(current.recentUpdateIds, updateId) === 'repeat') return void res.json(view(current));
+        }
         res.json(view(await sendAction(handle, type, payload, updateId)));
       } catch (error) {
         throw await explainClosed(error, handle);
@@ -151,7 +160,12 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     const body = applyContractBody.parse(req.body);
     const handle = handleOf(caseId);
     try {
-      await applyContract(client, handle, { ...body, by: actorOf(req) }, idempotencyKey.parse(req.get('Idempotency-Key')));
+      const request = { ...body, by: actorOf(req) };
+      const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), 'apply-contract', request);
+      if (updateId !== undefined && checkKeyReuse((await handle.query(caseStateQuery)).recentUpdateIds, updateId) === 'repeat') {
+        return void res.json(view(await handle.query(caseStateQuery)));
+      }
+      await applyContract(client, handle, request, updateId);
       res.json(view(await handle.query(caseStateQuery)));
     } catch (error) {
       throw await explainClosed(error, handle);
@@ -192,7 +206,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     const survey = surveyBody.parse({ ...req.body, by: actorOf(req) });
     const handle = client.workflow.getHandle(callBackWorkflowId(caseId, solutionNumber));
     try {
-      res.json(callBackView(await handle.executeUpdate(recordSurveyUpdate, { args: [survey], updateId: idempotencyKey.parse(req.get('Idempotency-Key')) })));
+      const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), 'survey', survey);
+      res.json(callBackView(await handle.executeUpdate(recordSurveyUpdate, { args: [survey], updateId })));
     } catch (error) {
       throw await explainClosed(error, handle);
     }
@@ -212,6 +227,17 @@ function callBackView(state: CallBackState) {
     missedAt: missedMs === null ? null : formatInstant(missedMs, zone),
     survey: survey && (({ atMs, ...answers }) => ({ ...answers, at: formatInstant(atMs, zone) }))(survey),
   };
+}
+
+/** The memo field of a case's intake digest (cases started before it have none and answer as before). */
+const INTAKE_DIGEST = 'intakeDigest';
+
+async function refuseOtherIntake(handle: HotlineHandle, caseId: string, digest: string): Promise<void> {
+  const { memo } = await handle.describe();
+  const existing = memo?.[INTAKE_DIGEST];
+  if (typeof existing === 'string' && existing !== digest) {
+    throw new HttpError(409, 'case_exists', `Case ${caseId} exists with a different intake; the same request again answers with it, a new case needs a new caseId`);
+  }
 }
 
 /** An update to a finished run fails as "not found": say it is closed when the run exists. */

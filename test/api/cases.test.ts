@@ -24,7 +24,7 @@ async function runsOf(caseId: string): Promise<number> {
 }
 
 describe('POST /cases', () => {
-  test('starts a case with its first windows armed, and the same id again returns that case', async () => {
+  test('starts a case with its first windows armed; the same id again returns that case, with another intake it is a 409', async () => {
     const body = caseBody();
     const created = await post('/cases', body);
     expect(created.status).toBe(201);
@@ -39,6 +39,11 @@ describe('POST /cases', () => {
     const again = await post('/cases', body);
     expect(again.status).toBe(200);
     expect(again.body.caseId).toBe(body.caseId);
+    expect(await runsOf(body.caseId)).toBe(1);
+    // The same id with another intake is not a repeat: 409, the case as it was.
+    const other = await post('/cases', { ...body, severity: '1' });
+    expect(other).toMatchObject({ status: 409, body: { error: 'case_exists', message: expect.stringContaining(body.caseId) } });
+    expect((await get(`/cases/${body.caseId}`)).body.severity).toBe('2');
     expect(await runsOf(body.caseId)).toBe(1);
   });
 
@@ -164,7 +169,7 @@ describe('case actions', () => {
     expect(callBack).toMatchObject({ status: 200, body: { status: 'due', solutionNumber: 1 } });
   });
 
-  test('the same Idempotency-Key applies an action once', async () => {
+  test('the same Idempotency-Key applies an action once; reused for another request it is a 422', async () => {
     const { caseId } = caseBody();
     await post('/cases', caseBody({ caseId }));
     const headers = { 'Idempotency-Key': 'pause-1' };
@@ -177,6 +182,17 @@ describe('case actions', () => {
     expect(second.body.history.filter((entry: { type: string }) => entry.type === 'paused')).toHaveLength(1);
     const fresh = await post(`/cases/${caseId}/pause`, { reason: 'Awaiting logs' }, { 'Idempotency-Key': 'pause-2' });
     expect(fresh.status).toBe(409);
+    // The key again with another body or for another action is refused, not answered with the first result.
+    for (const [action, body] of [
+      ['pause', { reason: 'Something else' }],
+      ['resume', {}],
+    ] as const) {
+      const reused = await post(`/cases/${caseId}/${action}`, body, headers);
+      expect(reused).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused', message: expect.stringContaining('pause-1') } });
+    }
+    const after = (await get(`/cases/${caseId}`)).body;
+    expect(after.paused).toBe(true);
+    expect(after.history.filter((entry: { type: string }) => entry.type === 'paused' || entry.type === 'resumed')).toHaveLength(1);
   });
 
   test('an unknown severity change and a transfer are refused with clear errors', async () => {
