@@ -9,6 +9,7 @@ import { adminRouter } from './access/admin-router';
 import type { KeyStore } from './access/keys';
 import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
+import { healthRouter } from './health';
 
 export interface AppDeps {
   client: Client;
@@ -26,9 +27,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.use(healthRouter(deps));
   // Everything below answers only an authenticated caller (access/middleware.ts), before its body is read.
   app.use(authenticate(deps));
   app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));

@@ -207,6 +207,13 @@ describe('case actions', () => {
     expect(missingField.body.issues[0].path).toEqual(['reason']);
   });
 
+  test('ready (200) while Temporal answers and a worker polls the task queue; liveness and readiness need no key', async () => {
+    const ready = await get('/readyz', { as: null });
+    expect(ready).toMatchObject({ status: 200, body: { ready: true, problems: [] } });
+    expect(ready.body.workers).toBeGreaterThanOrEqual(1);
+    expect((await get('/healthz', { as: null })).body).toEqual({ ok: true });
+  });
+
   test('an unknown case is a 404, for reads and for actions', async () => {
     expect((await get('/cases/no-such-case')).status).toBe(404);
     expect((await post('/cases/no-such-case/respond', {})).status).toBe(404);
@@ -222,6 +229,10 @@ describe('a request that gets no answer in time', () => {
     const api = await startApi(stack.worker.env.client, taskQueue, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
     let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
     try {
+      // Not ready: Temporal answers, no worker polls; alive all the same.
+      const notReady = await request(api, 'GET', '/readyz', undefined, {}, { as: null });
+      expect(notReady).toMatchObject({ status: 503, body: { ready: false, taskQueue, workers: 0, problems: [expect.stringContaining('no worker polls')] } });
+      expect((await request(api, 'GET', '/healthz', undefined, {}, { as: null })).status).toBe(200);
       const body = caseBody();
       const began = Date.now();
       const late = await request(api, 'POST', '/cases', body);
@@ -285,6 +296,8 @@ test('answers 503 with a clear message while Temporal is unreachable', async () 
   try {
     const response = await request(unreachable, 'POST', '/cases', caseBody());
     expect(response.status).toBe(503);
+    const readiness = await request(unreachable, 'GET', '/readyz', undefined, {}, { as: null });
+    expect(readiness).toMatchObject({ status: 503, body: { ready: false, problems: [expect.stringContaining('Temporal does not answer')] } });
     expect(response.body).toMatchObject({ error: 'temporal_unavailable' });
     expect(response.body.message).toMatch(/unreachable/i);
   } finally {
