@@ -9,6 +9,7 @@ import { adminRouter } from './access/admin-router';
 import type { KeyStore } from './access/keys';
 import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
+import { docsRouter } from './docs';
 import { healthRouter } from './health';
 
 export interface AppDeps {
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter(deps));
+  app.use(docsRouter());
   // Everything below answers only an authenticated caller (access/middleware.ts), before its body is read.
   app.use(authenticate(deps));
   app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));

@@ -21,8 +21,11 @@ const MAX_YEARS_PER_READ = 50;
 
 export const regionParams = z.object({ region });
 
+/** The query's fields, as the API documents them (the whole rule is `officialDaysQuery`). */
+export const officialDaysQueryFields = z.object({ year: year.optional(), from: year.optional(), to: year.optional() });
+
 /** `?year=2026`, or `?from=2026&to=2027`. */
-export const officialDaysQuery = z.object({ year: year.optional(), from: year.optional(), to: year.optional() }).transform((query, ctx) => {
+export const officialDaysQuery = officialDaysQueryFields.transform((query, ctx) => {
   if (query.year !== undefined && query.from === undefined && query.to === undefined) return { from: query.year, to: query.year };
   if (query.year === undefined && query.from !== undefined && query.to !== undefined && query.to >= query.from && query.to - query.from < MAX_YEARS_PER_READ) {
     return { from: query.from, to: query.to };

@@ -27,8 +27,8 @@ export interface ContractsRouterDeps extends AccessDeps {
 }
 
 export const createContractBody = newContractTermsSchema.extend({ contractId: identifier.optional() });
-const contractParams = z.object({ contractId: identifier });
-const customerParams = z.object({ customerId: identifier });
+export const contractParams = z.object({ contractId: identifier });
+export const customerParams = z.object({ customerId: identifier });
 
 /** Holiday data must exist for the region before a contract relies on it (checked here: the workflow cannot). */
 function requireKnownRegion(region: string, path: (string | number)[]): void {
