@@ -1,7 +1,6 @@
 /** Hotline case routes: intake, state, one POST per action of the action table, and the satisfaction call-back. */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { type AccessDeps, securedRouter } from '../access/middleware';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { CURRENT_RULES } from '../../domain/case/clock';
@@ -15,6 +14,7 @@ import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
+import { type AccessDeps, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
 import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
 import { actionUpdateId, checkKeyReuse, requestDigest } from '../idempotency';
@@ -143,11 +143,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
       const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), type, payload);
       const handle = handleOf(caseId);
       try {
-        if (updateId !== undefined) {
-          const current = await handle.query(caseStateQuery);
-          if (checkKeyReuse(current.recentUpdateIds, updateId) === 'repeat') return void res.json(view(current));
-        }
-        res.json(view(await sendAction(handle, type, payload, updateId)));
+        const repeated = await repeatedAction(handle, updateId);
+        res.json(view(repeated ?? (await sendAction(handle, type, payload, updateId))));
       } catch (error) {
         throw await explainClosed(error, handle);
       }
@@ -162,11 +159,9 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     try {
       const request = { ...body, by: actorOf(req) };
       const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), 'apply-contract', request);
-      if (updateId !== undefined && checkKeyReuse((await handle.query(caseStateQuery)).recentUpdateIds, updateId) === 'repeat') {
-        return void res.json(view(await handle.query(caseStateQuery)));
-      }
-      await applyContract(client, handle, request, updateId);
-      res.json(view(await handle.query(caseStateQuery)));
+      const repeated = await repeatedAction(handle, updateId);
+      if (!repeated) await applyContract(client, handle, request, updateId);
+      res.json(view(repeated ?? (await handle.query(caseStateQuery))));
     } catch (error) {
       throw await explainClosed(error, handle);
     }
@@ -227,6 +222,16 @@ function callBackView(state: CallBackState) {
     missedAt: missedMs === null ? null : formatInstant(missedMs, zone),
     survey: survey && (({ atMs, ...answers }) => ({ ...answers, at: formatInstant(atMs, zone) }))(survey),
   };
+}
+
+/**
+ * The case as it is, when the keyed action was applied to it already (answered so, not sent
+ * again); null when it is new. A key used for another request is a 422 (idempotency.ts).
+ */
+async function repeatedAction(handle: HotlineHandle, updateId: string | undefined): Promise<HotlineCase | null> {
+  if (updateId === undefined) return null;
+  const current = await handle.query(caseStateQuery);
+  return checkKeyReuse(current.recentUpdateIds, updateId) === 'repeat' ? current : null;
 }
 
 /** The memo field of a case's intake digest (cases started before it have none and answer as before). */
