@@ -11,6 +11,8 @@ import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
 import { docsRouter } from './docs';
 import { healthRouter } from './health';
+import { createLogger, requestLogger } from './logging';
+import type { Logger } from 'pino';
 
 export interface AppDeps {
   client: Client;
@@ -21,6 +23,8 @@ export interface AppDeps {
   auditDirectory: string;
   /** The API keys callers authenticate with (access/keys.ts). */
   keys: KeyStore;
+  /** Where the request log goes (logging.ts; stdout by default). */
+  logger?: Logger;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -28,7 +32,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const logger = deps.logger ?? createLogger('aftercare-api');
   app.use(healthRouter(deps));
+  app.use(requestLogger(logger));
   app.use(docsRouter());
   // Everything below answers only an authenticated caller (access/middleware.ts), before its body is read.
   app.use(authenticate(deps));

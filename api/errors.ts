@@ -132,7 +132,8 @@ async function lateAnswer(client: Client, error: unknown, method: string, timeou
 export function errorHandler(client: Client, requestTimeoutMs: number): ErrorRequestHandler {
   return async (error, req, res, _next) => {
     const http = isDeadlineExceeded(error) ? await lateAnswer(client, error, req.method, requestTimeoutMs) : toHttpError(error);
-    if (http.status >= 500 && http.status !== 503 && http.status !== 504) console.error(error);
+    // The request log's line for this request carries it (logging.ts), with its request id.
+    if (http.status >= 500 && http.status !== 503 && http.status !== 504) res.err = error instanceof Error ? error : new Error(String(error));
     res.status(http.status).json({ error: http.code, message: http.message, ...http.details });
   };
 }

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 entry=dist/app/worker/index.js
-if [ ! -f "$entry" ] || [ -n "$(find domain workflows activities worker -name '*.ts' -newer "$entry" | head -1)" ]; then
+if [ ! -f "$entry" ] || [ -n "$(find domain workflows activities worker api -name '*.ts' -newer "$entry" | head -1)" ]; then
   npx tsc -p tsconfig.build.json
 fi
 exec node --max-old-space-size="${AFTERCARE_WORKER_HEAP_MB:-160}" "$entry"

@@ -1,10 +1,13 @@
 /** Worker entry point: connects with the SDK's env conventions (TEMPORAL_ADDRESS, namespace, TLS, API key). */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createLogger, sdkLogger } from '../api/logging';
 import { parseWorkerConfig } from './config';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
+  // One JSON log format with the API (api/logging.ts): the SDK's lines and the workflows' own.
+  Runtime.install({ logger: sdkLogger(createLogger('aftercare-worker')) });
   const config = parseWorkerConfig();
   const connect = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connect.connectionOptions);

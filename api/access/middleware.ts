@@ -57,12 +57,16 @@ export function securedRouter(deps: AccessDeps): Router {
 }
 
 function authorize(deps: AccessDeps): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const principal = principalOf(req);
     const key = routeKey(req.method, req.baseUrl, (req.route as { path: string }).path);
     const roles = ROUTE_ACCESS[key] ?? [];
     if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `A ${principal.role} may not call ${key}`);
-    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, req.params as Record<string, string>);
+    const params = req.params as Record<string, string>;
+    // The workflow a request concerns, for its log line (logging.ts).
+    if (params.caseId !== undefined) res.locals.workflowId = caseWorkflowId('hotline', params.caseId);
+    else if (params.contractId !== undefined) res.locals.workflowId = contractWorkflowId(params.contractId);
+    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, params);
     next();
   };
 }

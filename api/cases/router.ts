@@ -99,6 +99,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     const openedBy = actorOf(req, 'openedBy');
     const body = createCaseBody.parse(req.body);
     const caseId = body.caseId ?? randomUUID();
+    res.locals.workflowId = caseWorkflowId('hotline', caseId);
     const digest = requestDigest({ ...body, caseId });
     const intake = await buildIntake(client, body, caseId, openedBy);
     const startOperation = new WithStartWorkflowOperation<typeof hotlineWorkflow>('hotlineWorkflow', {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { KeyStore } from '../../api/access/keys';
 import { createApp } from '../../api/app';
+import { createLogger } from '../../api/logging';
 import { type RunningWorker, createDevServerEnv, startWorker } from './environments';
 import { type Caller, bearers, usualCaller } from './callers';
 import { uniqueId } from './fixtures';
@@ -21,15 +22,20 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(client: Client, taskQueue: string, options: { requestTimeoutMs?: number; auditDirectory?: string; keysFile?: string } = {}): Promise<RunningApi> {
+export async function startApi(
+  client: Client,
+  taskQueue: string,
+  options: { requestTimeoutMs?: number; auditDirectory?: string; keysFile?: string; /** Request log lines (else dropped). */ logLines?: string[] } = {},
+): Promise<RunningApi> {
   const {
     auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')),
     requestTimeoutMs,
     keysFile = path.join(mkdtempSync(path.join(tmpdir(), 'aftercare-keys-')), 'api-keys.json'),
   } = options;
   const keys = new KeyStore(keysFile);
+  const logger = createLogger('aftercare-api', { write: (line: string) => void options.logLines?.push(line) });
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys, logger }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
