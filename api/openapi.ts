@@ -7,11 +7,12 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { API_ACTION_TYPES, hotlineActionSchemas } from '../domain/hotline-actions';
 import { amendmentSchema } from '../domain/contract-schema';
+import { keyParams } from './access/admin-router';
 import { ROLES, newKeyRequest } from './access/keys';
 import { ROUTE_ACCESS } from './access/policy';
 import { addYearBody, nextWorkingInstantBody, officialDaysQueryFields, regionParams, workingTimeBody } from './calendars/schemas';
 import { applyContractBody } from './cases/apply-contract';
-import { callBackParams, caseIdParams, createCaseBody, historyQuery, surveyBody } from './cases/schemas';
+import { callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './cases/schemas';
 import { contractParams, createContractBody, customerParams } from './contracts/router';
 import { previewBody } from './deadlines/router';
 
@@ -23,8 +24,6 @@ interface Operation {
   /** Whether the route takes an Idempotency-Key (actions). */
   idempotent?: boolean;
 }
-
-const keyParams = z.object({ keyId: z.string().regex(/^[0-9a-f]{12}$/) });
 
 const OPERATIONS: Record<string, Operation> = {
   'POST /cases': { summary: 'Open a hotline case (the same id and body again answers 200; another body 409)', body: createCaseBody },
@@ -62,14 +61,7 @@ function operation(key: string, spec: Operation): ZodOpenApiOperationObject {
     requestParams: {
       ...(spec.params && { path: spec.params }),
       ...(spec.query && { query: spec.query }),
-      ...(spec.idempotent && {
-        header: z.object({
-          'Idempotency-Key': z
-            .string()
-            .regex(/^[A-Za-z0-9._:-]{1,100}$/)
-            .optional(),
-        }),
-      }),
+      ...(spec.idempotent && { header: z.object({ 'Idempotency-Key': idempotencyKey }) }),
     },
     ...(spec.body && { requestBody: { content: { 'application/json': { schema: spec.body } } } }),
     responses: {

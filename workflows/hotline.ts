@@ -45,6 +45,11 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
   const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
+  // An action not taken (a refused signal, an unexpected input) stays on the case's record.
+  const recordNotTaken = (entryType: string) => (by: string, type: HotlineActionType, message: string, nowMs: number) => {
+    recordEntry(state, nowMs, entryType, by, `${type}: ${message}`);
+    changes.bump();
+  };
   const actions = handleActions<HotlineActionType, HotlineAction>({
     types: HOTLINE_ACTION_TYPES,
     signals: hotlineSignals,
@@ -61,14 +66,8 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       applyAction(state, action, nowMs, currentCalendars());
       changes.bump();
     },
-    ignored: (by, type, message, nowMs) => {
-      recordEntry(state, nowMs, 'ignored', by, `${type}: ${message}`);
-      changes.bump();
-    },
-    unexpected: (by, type, message, nowMs) => {
-      recordEntry(state, nowMs, 'unexpected-input', by, `${type}: ${message}`);
-      changes.bump();
-    },
+    ignored: recordNotTaken('ignored'),
+    unexpected: recordNotTaken('unexpected-input'),
     result: () => ({ revision: changes.revision, status: state.status }),
     appliedUpdates: { has: (updateId) => updateAlreadyApplied(state, updateId), add: (updateId) => rememberUpdate(state, updateId) },
   });

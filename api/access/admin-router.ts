@@ -4,7 +4,7 @@ import { HttpError } from '../errors';
 import { type AccessDeps, securedRouter } from './middleware';
 import { newKeyRequest } from './keys';
 
-const keyParams = z.object({ keyId: z.string().regex(/^[0-9a-f]{12}$/, 'A key id is 12 hex digits') });
+export const keyParams = z.object({ keyId: z.string().regex(/^[0-9a-f]{12}$/, 'A key id is 12 hex digits') });
 
 export function adminRouter(deps: AccessDeps) {
   const router = securedRouter(deps);

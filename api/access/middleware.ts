@@ -25,6 +25,7 @@ export interface AccessDeps {
 }
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+const NO_KEY = 'Send an API key: Authorization: Bearer <key>';
 
 export function authenticate({ keys }: Pick<AccessDeps, 'keys'>): RequestHandler {
   return async (req, res, next) => {
@@ -32,7 +33,7 @@ export function authenticate({ keys }: Pick<AccessDeps, 'keys'>): RequestHandler
     const principal = token === undefined ? null : await keys.verify(token);
     if (!principal) {
       res.set('WWW-Authenticate', 'Bearer realm="aftercare"');
-      throw new HttpError(401, 'unauthenticated', token === undefined ? 'Send an API key: Authorization: Bearer <key>' : 'The API key is not valid (unknown or revoked)');
+      throw new HttpError(401, 'unauthenticated', token === undefined ? NO_KEY : 'The API key is not valid (unknown or revoked)');
     }
     req.principal = principal;
     next();
@@ -41,7 +42,7 @@ export function authenticate({ keys }: Pick<AccessDeps, 'keys'>): RequestHandler
 
 /** The authenticated caller of a route behind `authenticate`. */
 export function principalOf(req: Request): Principal {
-  if (!req.principal) throw new HttpError(401, 'unauthenticated', 'Send an API key: Authorization: Bearer <key>');
+  if (!req.principal) throw new HttpError(401, 'unauthenticated', NO_KEY);
   return req.principal;
 }
 
@@ -63,20 +64,32 @@ function authorize(deps: AccessDeps): RequestHandler {
     const roles = ROUTE_ACCESS[key] ?? [];
     if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `A ${principal.role} may not call ${key}`);
     const params = req.params as Record<string, string>;
+    const workflows = workflowsNamedBy(params);
     // The workflow a request concerns, for its log line (logging.ts).
-    if (params.caseId !== undefined) res.locals.workflowId = caseWorkflowId('hotline', params.caseId);
-    else if (params.contractId !== undefined) res.locals.workflowId = contractWorkflowId(params.contractId);
-    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, params);
+    res.locals.workflowId = workflows.case ?? workflows.contract;
+    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, params.customerId, workflows);
     next();
   };
 }
 
+interface NamedWorkflows {
+  case?: string;
+  contract?: string;
+}
+
+/** The workflows a route's path names. */
+function workflowsNamedBy(params: Record<string, string>): NamedWorkflows {
+  return {
+    ...(params.caseId !== undefined && { case: caseWorkflowId('hotline', params.caseId) }),
+    ...(params.contractId !== undefined && { contract: contractWorkflowId(params.contractId) }),
+  };
+}
+
 /** Every object the path names belongs to the customer (its `CustomerId` search attribute). */
-async function requireOwnObjects(client: Client, principal: Principal, params: Record<string, string>): Promise<void> {
+async function requireOwnObjects(client: Client, principal: Principal, customerId: string | undefined, workflows: NamedWorkflows): Promise<void> {
   const owners: Promise<string | undefined>[] = [];
-  if (params.customerId !== undefined) owners.push(Promise.resolve(params.customerId));
-  if (params.caseId !== undefined) owners.push(customerOf(client, caseWorkflowId('hotline', params.caseId)));
-  if (params.contractId !== undefined) owners.push(customerOf(client, contractWorkflowId(params.contractId)));
+  if (customerId !== undefined) owners.push(Promise.resolve(customerId));
+  for (const workflowId of [workflows.case, workflows.contract]) if (workflowId !== undefined) owners.push(customerOf(client, workflowId));
   for (const owner of await Promise.all(owners)) {
     if (owner !== principal.customerId) throw new HttpError(404, 'not_found', 'No such case, contract or customer');
   }
