@@ -12,7 +12,7 @@ import { ROLES, newKeyRequest } from './access/keys';
 import { ROUTE_ACCESS } from './access/policy';
 import { addYearBody, nextWorkingInstantBody, officialDaysQueryFields, regionParams, workingTimeBody } from './calendars/schemas';
 import { applyContractBody } from './cases/apply-contract';
-import { callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './cases/schemas';
+import { callBackParams, caseIdParams, caseSearchQuery, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './cases/schemas';
 import { contractParams, createContractBody, customerParams } from './contracts/router';
 import { previewBody } from './deadlines/router';
 
@@ -27,6 +27,7 @@ interface Operation {
 
 const OPERATIONS: Record<string, Operation> = {
   'POST /cases': { summary: 'Open a hotline case (the same id and body again answers 200; another body 409)', body: createCaseBody },
+  'GET /cases': { summary: 'Search cases by customer, product, status, breach and due instant, a page at a time (nextPage → page)', query: caseSearchQuery },
   'GET /cases/:caseId': { summary: 'Read a case', params: caseIdParams },
   ...Object.fromEntries(API_ACTION_TYPES.map((type) => [`POST /cases/:caseId/${type}`, { summary: `Action: ${type}`, params: caseIdParams, body: hotlineActionSchemas[type], idempotent: true }])),
   'POST /cases/:caseId/apply-contract': { summary: "Apply the case's contract as amended", params: caseIdParams, body: applyContractBody, idempotent: true },

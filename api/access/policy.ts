@@ -31,6 +31,8 @@ const ACTION_ROLES: Record<ApiActionType, readonly Role[]> = {
 
 export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'POST /cases': CASE_WORK,
+  // A customer's search is narrowed to its own cases (cases/search.ts).
+  'GET /cases': EVERYONE,
   'GET /cases/:caseId': EVERYONE,
   ...Object.fromEntries(API_ACTION_TYPES.map((type) => [`POST /cases/:caseId/${type}`, ACTION_ROLES[type]])),
   'POST /cases/:caseId/apply-contract': ['service-manager'],

@@ -14,13 +14,15 @@ import type { hotlineWorkflow } from '../../workflows/hotline';
 import { caseStateQuery, hotlineUpdates, intakeUpdate } from '../../workflows/messages';
 import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
-import { type AccessDeps, securedRouter } from '../access/middleware';
+import { type AccessDeps, principalOf, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
 import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
 import { actionUpdateId, checkKeyReuse, requestDigest } from '../idempotency';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
-import { type CreateCaseBody, callBackParams, caseIdParams, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
+import { type CreateCaseBody, callBackParams, caseIdParams, caseSearchQuery, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
+import { searchCases } from './search';
+import { PageTokens } from '../visibility';
 import { archivedEntries } from '../archive';
 import type { AuditEntry } from '../../domain/case/record';
 import { auditEntryView } from '../../domain/case/view';
@@ -29,6 +31,8 @@ export interface CasesRouterDeps extends AccessDeps {
   taskQueue: string;
   /** The worker's audit archive (activities/audit-archive.ts). */
   auditDirectory: string;
+  /** Seals search page tokens; APIs behind one load balancer share it (visibility.ts). */
+  pageTokenKey?: string;
 }
 
 type HotlineHandle = WorkflowHandle<typeof hotlineWorkflow>;
@@ -130,6 +134,11 @@ export function casesRouter(deps: CasesRouterDeps): Router {
       .status(created ? 201 : 200)
       .location(`/cases/${encodeURIComponent(caseId)}`)
       .json(view(state));
+  });
+
+  const pageTokens = new PageTokens(deps.pageTokenKey);
+  router.get('/', async (req, res) => {
+    res.json(await searchCases(client, pageTokens, caseSearchQuery.parse(req.query), principalOf(req)));
   });
 
   router.get('/:caseId', async (req, res) => {

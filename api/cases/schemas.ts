@@ -16,6 +16,8 @@ import { PROBLEM_TYPES } from '../../domain/entitlement';
 import { PRESET_IDS, presetPolicy } from '../../domain/sla-policy';
 import { DEFAULT_PRESET } from '../intake';
 import { timeZoneSchema } from '../../domain/policy-schema';
+import { PRODUCTS } from '../../domain/products';
+import { PAGE_TOKEN } from '../visibility';
 
 /** Clocks drift: a report a few seconds "in the future" is the caller's clock, not a lie. */
 const FUTURE_TOLERANCE_MS = 5_000;
@@ -116,3 +118,23 @@ export const idempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,100}$/)
   .optional();
+
+/** GET /cases: filters of a case search, each optional; a page token from the previous answer. */
+export const caseSearchQuery = z
+  .object({
+    customer: identifier.optional(),
+    product: z.enum(PRODUCTS).optional(),
+    status: z
+      .string()
+      .regex(/^[a-z][a-z-]{0,31}$/, 'A case status: lower-case letters and "-", e.g. open, in-progress, paused, solved, closed')
+      .optional(),
+    breached: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
+    dueBefore: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    page: z.string().regex(PAGE_TOKEN, 'A page token as the previous answer gave it in nextPage').optional(),
+  })
+  .strict();
+export type CaseSearchQuery = z.infer<typeof caseSearchQuery>;

@@ -9,7 +9,8 @@ import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
 import { archivedEntries } from '../archive';
 import { policyTrialIssues } from '../../domain/policy-trial';
 import { actor, amendmentSchema, identifier, newContractTermsSchema } from '../../domain/contract-schema';
-import { caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
+import { CONTRACT, caseIdOf, contractIdOf, contractWorkflowId } from '../../domain/products';
+import { CONTRACT_ID, CUSTOMER_ID, PRODUCT } from '../../workflows/search-attributes';
 import type { hotlineWorkflow } from '../../workflows/hotline';
 import { amendContractUpdate, contractIntakeUpdate, contractStateQuery, type contractWorkflow } from '../../workflows/contract';
 import { isKnownRegion } from '../calendars/official-days';
@@ -19,6 +20,7 @@ import { contractHandle } from '../intake';
 import { calendarMaterializer } from '../policy-snapshot';
 import { type AccessDeps, securedRouter } from '../access/middleware';
 import { HttpError, toHttpError } from '../errors';
+import { visibilityQuery } from '../visibility';
 
 export interface ContractsRouterDeps extends AccessDeps {
   taskQueue: string;
@@ -112,7 +114,13 @@ export function contractsRouter(deps: ContractsRouterDeps): Router {
     const body = applyContractBody.parse(req.body);
     const by = actorOf(req);
     const results: { caseId: string; outcome: 'applied' | 'refused'; reason?: string }[] = [];
-    for await (const execution of client.workflow.list({ query: `ContractId = '${contractId}' AND Product = 'hotline' AND ExecutionStatus = 'Running'` })) {
+    for await (const execution of client.workflow.list({
+      query: visibilityQuery([
+        { attribute: CONTRACT_ID, operator: '=', value: contractId },
+        { attribute: PRODUCT, operator: '=', value: 'hotline' },
+        { attribute: 'ExecutionStatus', operator: '=', value: 'Running' },
+      ]),
+    })) {
       const handle = client.workflow.getHandle<typeof hotlineWorkflow>(execution.workflowId);
       const caseId = caseIdOf('hotline', execution.workflowId);
       try {
@@ -137,7 +145,12 @@ export function customerContractsRouter(deps: ContractsRouterDeps): Router {
   router.get('/:customerId/contracts', async (req, res) => {
     const { customerId } = customerParams.parse(req.params);
     const contracts = [];
-    for await (const execution of client.workflow.list({ query: `Product = 'contract' AND CustomerId = '${customerId}'` })) {
+    for await (const execution of client.workflow.list({
+      query: visibilityQuery([
+        { attribute: PRODUCT, operator: '=', value: CONTRACT },
+        { attribute: CUSTOMER_ID, operator: '=', value: customerId },
+      ]),
+    })) {
       const state = await contractHandle(client, contractIdOf(execution.workflowId)).query(contractStateQuery);
       contracts.push(contractView(state));
     }
