@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Starts the whole system: Temporal dev server (SQLite file + Web UI), the worker and the API.
+# Starts the whole system: Temporal dev server (SQLite file), its Web UI, the worker and the API.
+# The UI runs as its own server (scripts/ensure-ui-server.sh) with write actions off unless
+# AFTERCARE_UI_WRITE_ACTIONS=true: the dev server's embedded UI cannot turn them off.
 # With TEMPORAL_ADDRESS set, connects to that cluster instead and starts no dev server.
 # Each process is supervised (scripts/supervise.sh): after a crash it is started again (backing off
 # while it keeps failing at once) while the others go on serving; the server comes back on the same
@@ -24,15 +26,20 @@ trap stop_all INT TERM EXIT
 
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   cli=$(bash scripts/ensure-temporal-cli.sh)
+  ui=$(bash scripts/ensure-ui-server.sh)
   mkdir -p "$data_dir"
   port="${TEMPORAL_PORT:-7233}"
   ui_port="${TEMPORAL_UI_PORT:-8233}"
+  # Written before anything starts, so a bad AFTERCARE_UI_WRITE_ACTIONS stops here.
+  ui_config=$(TEMPORAL_ADDRESS="127.0.0.1:$port" TEMPORAL_UI_PORT="$ui_port" bash scripts/ui-server-config.sh "$data_dir")
   bash scripts/supervise.sh "$data_dir/temporal.pid" "$cli" server start-dev \
     --db-filename "$data_dir/temporal.db" \
     --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
-    --port "$port" --ui-port "$ui_port" --ip 127.0.0.1 \
+    --port "$port" --headless --ip 127.0.0.1 \
     --log-level error \
     "${AFTERCARE_SEARCH_ATTRIBUTES[@]}" &
+  pids+=($!)
+  bash scripts/supervise.sh "$data_dir/ui.pid" "$ui" --root "$ui_config" --config . --env aftercare start &
   pids+=($!)
   export TEMPORAL_ADDRESS="127.0.0.1:$port"
   for _ in $(seq 1 60); do
@@ -49,7 +56,8 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
       echo "Registered search attribute $name ($type)"
     fi
   done
-  echo "Temporal dev server on $TEMPORAL_ADDRESS, Web UI on http://localhost:$ui_port"
+  writes=$([ "${AFTERCARE_UI_WRITE_ACTIONS:-}" = true ] && echo on || echo off)
+  echo "Temporal dev server on $TEMPORAL_ADDRESS, Web UI on http://localhost:$ui_port (write actions $writes)"
 fi
 
 # node itself (not npx): a signal reaches the process that handles it, not a wrapper.
