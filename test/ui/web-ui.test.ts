@@ -1,8 +1,9 @@
 /**
  * What ops see, in a real browser (Debian's chromium through playwright-core): the Temporal Web UI
  * as `npm start` serves it (its own UI server, write actions off, scripts/ui-server-config.sh) in
- * front of a dev server, a worker and the API; and the API's docs page. The screenshots in
- * docs/screenshots (shown in the README) are written here, so they follow the UI as it is.
+ * front of a dev server, a worker and the API; and the API's docs page. The screenshots shown in
+ * the README are made here: AFTERCARE_SCREENSHOTS_DIR=docs/screenshots writes them there (a test
+ * run otherwise keeps them in a temporary folder, leaving the committed ones alone).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { type RunningApi, request, startApi } from '../helpers/http';
 import { until } from '../helpers/until';
 import { type RunningWebUi, startWebUi } from '../helpers/web-ui';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const SCREENSHOTS = path.resolve(process.env.AFTERCARE_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'aftercare-screenshots-')));
 const RESPONSE_WINDOW_MS = 30 * 60_000; // preset 000, level 1, 24×7
 const BREACHED_HOTLINE_CASES = 'Product="hotline" AND Breached=true';
 jest.setTimeout(120_000);
