@@ -6,6 +6,7 @@ import { casesRouter } from './cases/router';
 import { contractsRouter, customerContractsRouter } from './contracts/router';
 import { deadlinesRouter } from './deadlines/router';
 import { adminRouter } from './access/admin-router';
+import type { JwtVerifier } from './access/jwt';
 import type { KeyStore } from './access/keys';
 import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
@@ -23,6 +24,8 @@ export interface AppDeps {
   auditDirectory: string;
   /** The API keys callers authenticate with (access/keys.ts). */
   keys: KeyStore;
+  /** Bearer JWTs from the operator's identity provider (access/jwt.ts); without it, API keys only. */
+  jwt?: JwtVerifier;
   /** Where the request log goes (logging.ts; stdout by default). */
   logger?: Logger;
 }

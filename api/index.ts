@@ -1,4 +1,5 @@
 /** API entry point: listens, and shuts down cleanly on SIGINT/SIGTERM. */
+import { createJwtVerifier } from './access/jwt';
 import { KeyStore } from './access/keys';
 import { createApp } from './app';
 import { parseApiConfig } from './config';
@@ -13,8 +14,10 @@ function main(): void {
     requestTimeoutMs: config.requestTimeoutMs,
     auditDirectory: config.auditDirectory,
     keys: new KeyStore(config.apiKeysFile),
+    ...(config.jwt && { jwt: createJwtVerifier(config.jwt) }),
   }).listen(config.port, () => {
     console.log(`Aftercare API listening on http://localhost:${config.port}`);
+    console.log(config.jwt ? `Accepting API keys and JWTs issued by ${config.jwt.issuer} for ${config.jwt.audience}` : 'Accepting API keys only (AFTERCARE_JWT_JWKS_URL is unset)');
   });
   const stop = () => {
     server.close(() => {

@@ -57,6 +57,9 @@ const keyFile = z.object({ keys: z.array(storedKey) });
 export type KeyInfo = Omit<StoredKey, 'salt' | 'hash'>;
 
 const KEY_PATTERN = /^ac_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/;
+
+/** A bearer token meant as an API key (even a malformed one): never a JWT, which starts `eyJ`. */
+export const looksLikeApiKey = (token: string) => token.startsWith('ac_');
 const HASH_BYTES = 32;
 const RELOAD_CHECK_MS = 1_000;
 

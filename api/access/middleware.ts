@@ -1,7 +1,8 @@
 /**
- * Authentication for every route but health and docs, and authorization by the route's entry in
- * policy.ts, with the one object-level check: a customer principal reaches only its own customer's
- * cases and contracts (anything else answers 404, as if it did not exist).
+ * Authentication for every route but health and docs — an API key, or a JWT from the operator's
+ * identity provider when one is configured, both giving one Principal — and authorization by the
+ * route's entry in policy.ts, with the one object-level check: a customer principal reaches only
+ * its own customer's cases and contracts (anything else answers 404, as if it did not exist).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -9,7 +10,8 @@ import { type NextFunction, type Request, type RequestHandler, type Response, Ro
 import { caseWorkflowId, contractWorkflowId } from '../../domain/products';
 import { CUSTOMER_ID } from '../../workflows/search-attributes';
 import { HttpError } from '../errors';
-import type { KeyStore, Principal } from './keys';
+import { IdentityProviderUnavailable, type JwtVerifier, TokenRefused } from './jwt';
+import { type KeyStore, type Principal, looksLikeApiKey } from './keys';
 import { ROUTE_ACCESS, routeKey } from './policy';
 
 declare module 'express-serve-static-core' {
@@ -26,18 +28,55 @@ export interface AccessDeps {
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 const NO_KEY = 'Send an API key: Authorization: Bearer <key>';
+const NO_TOKEN = "Send an API key or a JWT from the operator's identity provider: Authorization: Bearer <token>";
+const REALM = 'Bearer realm="aftercare"';
+/** How long a caller should wait when the identity provider's keys could not be fetched. */
+const IDP_RETRY_AFTER_S = 30;
 
-export function authenticate({ keys }: Pick<AccessDeps, 'keys'>): RequestHandler {
+export interface AuthenticationDeps {
+  keys: KeyStore;
+  /** Bearer JWTs, when the operator configured an identity provider (jwt.ts); else API keys only. */
+  jwt?: JwtVerifier;
+}
+
+/**
+ * A token shaped like an API key goes to the key store, any other to the JWT verifier when there is
+ * one. Every refusal is the same 401 with a challenge (RFC 6750: `invalid_token` for a JWT), its
+ * message saying why; the provider's keys out of reach is a 503 — the token may well be good.
+ */
+export function authenticate({ keys, jwt }: AuthenticationDeps): RequestHandler {
   return async (req, res, next) => {
     const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
-    const principal = token === undefined ? null : await keys.verify(token);
-    if (!principal) {
-      res.set('WWW-Authenticate', 'Bearer realm="aftercare"');
-      throw new HttpError(401, 'unauthenticated', token === undefined ? NO_KEY : 'The API key is not valid (unknown or revoked)');
-    }
-    req.principal = principal;
+    if (token === undefined) throw refusal(res, jwt ? NO_TOKEN : NO_KEY);
+    req.principal = looksLikeApiKey(token) || !jwt ? await keyPrincipal(keys, token, res) : await jwtPrincipal(jwt, token, res);
     next();
   };
+}
+
+async function keyPrincipal(keys: KeyStore, token: string, res: Response): Promise<Principal> {
+  const principal = await keys.verify(token);
+  if (principal) return principal;
+  throw refusal(res, looksLikeApiKey(token) ? 'The API key is not valid (unknown or revoked)' : 'The bearer token is not an API key (ac_…), and this API accepts no other tokens');
+}
+
+async function jwtPrincipal(jwt: JwtVerifier, token: string, res: Response): Promise<Principal> {
+  try {
+    return await jwt.verify(token);
+  } catch (error) {
+    if (error instanceof TokenRefused) throw refusal(res, error.message, 'invalid_token');
+    if (error instanceof IdentityProviderUnavailable) {
+      // The request's log line says what failed (the fetch's own error); the caller is told to retry.
+      res.err = error.cause instanceof Error ? error.cause : error;
+      res.set('Retry-After', String(IDP_RETRY_AFTER_S));
+      throw new HttpError(503, 'identity_provider_unavailable', error.message);
+    }
+    throw error;
+  }
+}
+
+function refusal(res: Response, message: string, error?: 'invalid_token'): HttpError {
+  res.set('WWW-Authenticate', error ? `${REALM}, error="${error}"` : REALM);
+  return new HttpError(401, 'unauthenticated', message);
 }
 
 /** The authenticated caller of a route behind `authenticate`. */

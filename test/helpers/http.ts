@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { JwtVerifier } from '../../api/access/jwt';
 import { KeyStore } from '../../api/access/keys';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../api/logging';
@@ -25,7 +26,13 @@ export interface RunningApi {
 export async function startApi(
   client: Client,
   taskQueue: string,
-  options: { requestTimeoutMs?: number; auditDirectory?: string; keysFile?: string; /** Request log lines (else dropped). */ logLines?: string[] } = {},
+  options: {
+    requestTimeoutMs?: number;
+    auditDirectory?: string;
+    keysFile?: string;
+    /** Request log lines (else dropped). */ logLines?: string[];
+    /** Bearer JWTs beside the keys. */ jwt?: JwtVerifier;
+  } = {},
 ): Promise<RunningApi> {
   const {
     auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')),
@@ -35,7 +42,7 @@ export async function startApi(
   const keys = new KeyStore(keysFile);
   const logger = createLogger('aftercare-api', { write: (line: string) => void options.logLines?.push(line) });
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys, logger }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys, logger, jwt: options.jwt }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
