@@ -12,6 +12,7 @@ import { authenticate } from './access/middleware';
 import { HttpError, errorHandler } from './errors';
 import { docsRouter } from './docs';
 import { healthRouter } from './health';
+import { ApiMetrics } from './metrics';
 import { createLogger, requestLogger } from './logging';
 import type { Logger } from 'pino';
 
@@ -28,6 +29,10 @@ export interface AppDeps {
   jwt?: JwtVerifier;
   /** Where the request log goes (logging.ts; stdout by default). */
   logger?: Logger;
+  /** Seals search page tokens (visibility.ts); APIs behind one load balancer share it. */
+  pageTokenKey?: string;
+  /** The series `GET /metrics` shows (metrics.ts; made here when not given). */
+  metrics?: ApiMetrics;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -36,7 +41,10 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const logger = deps.logger ?? createLogger('aftercare-api');
+  const metrics = deps.metrics ?? new ApiMetrics();
+  app.use(metrics.measure());
   app.use(healthRouter(deps));
+  app.use(metrics.router());
   app.use(requestLogger(logger));
   app.use(docsRouter());
   // Everything below answers only an authenticated caller (access/middleware.ts), before its body is read.
@@ -48,7 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((_req, _res, next) => {
     void deps.client.connection.withDeadline(Date.now() + requestTimeoutMs, async () => next());
   });
-  app.use('/cases', casesRouter(deps));
+  app.use('/cases', casesRouter({ ...deps, metrics }));
   app.use('/calendars', calendarsRouter(deps));
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));

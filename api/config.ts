@@ -37,6 +37,8 @@ const envSchema = z
     ),
     AFTERCARE_JWT_ROLE_CLAIM: claimName(DEFAULT_ROLE_CLAIM),
     AFTERCARE_JWT_CUSTOMER_ID_CLAIM: claimName(DEFAULT_CUSTOMER_ID_CLAIM),
+    /** Seals search page tokens; APIs behind one load balancer share it (unset: a random key per process). */
+    AFTERCARE_PAGE_TOKEN_KEY: z.preprocess(unsetIfEmpty, z.string().min(32, 'At least 32 characters (e.g. openssl rand -hex 32)').optional()),
   })
   .superRefine((env, context) => {
     // Half a JWT configuration is a mistake either way: tokens refused that were meant to work, or an unchecked issuer.
@@ -71,5 +73,6 @@ export function parseApiConfig(env: NodeJS.ProcessEnv = process.env) {
     apiKeysFile: apiKeysFileFrom(env),
     /** Bearer JWTs from the operator's identity provider; undefined when off. */
     jwt,
+    pageTokenKey: data.AFTERCARE_PAGE_TOKEN_KEY,
   };
 }

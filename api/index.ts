@@ -14,6 +14,7 @@ function main(): void {
     requestTimeoutMs: config.requestTimeoutMs,
     auditDirectory: config.auditDirectory,
     keys: new KeyStore(config.apiKeysFile),
+    pageTokenKey: config.pageTokenKey,
     ...(config.jwt && { jwt: createJwtVerifier(config.jwt) }),
   }).listen(config.port, () => {
     console.log(`Aftercare API listening on http://localhost:${config.port}`);

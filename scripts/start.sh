@@ -63,6 +63,8 @@ fi
 # node itself (not npx): a signal reaches the process that handles it, not a wrapper.
 node --import tsx worker/build-bundle.ts dist/workflow-bundle.js
 mkdir -p "$data_dir"
+# The worker's Prometheus endpoint (SDK and workflow series); the API serves its own on PORT.
+export AFTERCARE_WORKER_METRICS_ADDRESS="${AFTERCARE_WORKER_METRICS_ADDRESS:-127.0.0.1:9464}"
 AFTERCARE_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js" bash scripts/supervise.sh "$data_dir/worker.pid" bash scripts/run-worker.sh &
 pids+=($!)
 # On a fresh data folder: the first admin API key, printed once (api/access/keys.ts).

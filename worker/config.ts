@@ -13,6 +13,11 @@ const envSchema = z.object({
   // history when it wakes). Measured with this bundle: 2–4 MB each; `npm run bench` checks the total.
   AFTERCARE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(32),
   AFTERCARE_WORKFLOW_BUNDLE: z.string().optional(),
+  /** host:port of the worker's Prometheus endpoint (SDK and workflow metrics); none when unset. */
+  AFTERCARE_WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9464')
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -22,6 +27,7 @@ export interface WorkerConfig {
   workflowBundlePath?: string;
   /** The older audit entries of cases (activities/audit-archive.ts). */
   auditDirectory: string;
+  metricsAddress?: string;
 }
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -40,5 +46,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     maxCachedWorkflows: vars.AFTERCARE_MAX_CACHED_WORKFLOWS,
     workflowBundlePath: vars.AFTERCARE_WORKFLOW_BUNDLE,
     auditDirectory: auditDirectoryFrom(env),
+    metricsAddress: vars.AFTERCARE_WORKER_METRICS_ADDRESS,
   };
 }

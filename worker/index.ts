@@ -6,9 +6,15 @@ import { parseWorkerConfig } from './config';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
-  // One JSON log format with the API (api/logging.ts): the SDK's lines and the workflows' own.
-  Runtime.install({ logger: sdkLogger(createLogger('aftercare-worker')) });
   const config = parseWorkerConfig();
+  Runtime.install({
+    // One JSON log format with the API (api/logging.ts): the SDK's lines and the workflows' own.
+    logger: sdkLogger(createLogger('aftercare-worker')),
+    // The SDK's own series (polls, task latencies, cache) and the workflows' (workflows/case-metrics.ts).
+    ...(config.metricsAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+    }),
+  });
   const connect = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connect.connectionOptions);
   const worker = await createWorker({
@@ -19,6 +25,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.maxCachedWorkflows,
     workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
   });
+  if (config.metricsAddress) console.log(`Worker metrics on http://${config.metricsAddress}/metrics`);
   console.log(`Worker polling task queue "${config.taskQueue}" on ${connect.connectionOptions.address ?? 'localhost:7233'}`);
   // Worker.run() handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
   await worker.run();

@@ -15,6 +15,7 @@ import { callBackWorkflowId } from '../domain/products';
 import type { PolicyCalendars } from '../domain/sla-windows';
 import { archiveDueAudit } from './audit-archive';
 import { SearchAttributeSync, deadlineSummary, showCurrentDetails } from './case-presentation';
+import { CaseMetrics } from './case-metrics';
 import { emailRejectionOf, sendEmail } from './email';
 import { satisfactionCallBackWorkflow } from './satisfaction-call-back';
 import { businessFailure } from './failures';
@@ -330,6 +331,7 @@ export interface CaseView {
 /** The loop steps every case shares: its effects, what ops read, and its next deadline. */
 export function caseLoopSteps(state: CaseCore, view: CaseView, changes: Changes): Pick<LoopSteps, 'carryOutEffects' | 'present' | 'nextDeadline'> {
   const attributes = new SearchAttributeSync(view.startedWith);
+  const metrics = new CaseMetrics(state);
   // Decided once per run, at its first effects: runs recorded before wait for their e-mails.
   let mail: MailBeside | null = null;
   let mailDecided = false;
@@ -344,6 +346,7 @@ export function caseLoopSteps(state: CaseCore, view: CaseView, changes: Changes)
     present: () => {
       attributes.sync(state, view.status());
       showCurrentDetails(state, view.status());
+      metrics.record();
     },
     nextDeadline: () => {
       // E-mails due now are the sender's (beside the loop): their instant is no deadline to wake for.

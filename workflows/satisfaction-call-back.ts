@@ -6,6 +6,7 @@ import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler, 
 import { CALL_BACK } from '../domain/products';
 import { ZoneOffsets, formatInstant } from '../domain/time-zone';
 import { BREACHED, CASE_STATUS, CUSTOMER_ID, PRODUCT } from './search-attributes';
+import { countBreach } from './case-metrics';
 import { businessFailure } from './failures';
 
 export interface CallBackInput {
@@ -79,6 +80,7 @@ export async function satisfactionCallBackWorkflow(input: CallBackInput): Promis
   if (!done) {
     state.status = 'missed';
     state.missedMs = Date.now();
+    countBreach(CALL_BACK, 'call-back');
   }
   upsertSearchAttributes([
     { key: CASE_STATUS, value: state.status },

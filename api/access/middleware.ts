@@ -104,7 +104,8 @@ function authorize(deps: AccessDeps): RequestHandler {
     if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `A ${principal.role} may not call ${key}`);
     const params = req.params as Record<string, string>;
     const workflows = workflowsNamedBy(params);
-    // The workflow a request concerns, for its log line (logging.ts).
+    // The workflow a request concerns and its route pattern, for its log line and metrics (logging.ts, metrics.ts).
+    res.locals.route = key;
     res.locals.workflowId = workflows.case ?? workflows.contract;
     if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, params.customerId, workflows);
     next();

@@ -23,6 +23,7 @@ import { applyContract, applyContractBody } from './apply-contract';
 import { type CreateCaseBody, callBackParams, caseIdParams, caseSearchQuery, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './schemas';
 import { searchCases } from './search';
 import { PageTokens } from '../visibility';
+import type { ApiMetrics } from '../metrics';
 import { archivedEntries } from '../archive';
 import type { AuditEntry } from '../../domain/case/record';
 import { auditEntryView } from '../../domain/case/view';
@@ -33,6 +34,7 @@ export interface CasesRouterDeps extends AccessDeps {
   auditDirectory: string;
   /** Seals search page tokens; APIs behind one load balancer share it (visibility.ts). */
   pageTokenKey?: string;
+  metrics?: ApiMetrics;
 }
 
 type HotlineHandle = WorkflowHandle<typeof hotlineWorkflow>;
@@ -130,6 +132,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     }
     if (!created) await refuseOtherIntake(handleOf(caseId), caseId, digest);
     state ??= await handleOf(caseId).query(caseStateQuery);
+    if (created) deps.metrics?.caseOpened('hotline');
     res
       .status(created ? 201 : 200)
       .location(`/cases/${encodeURIComponent(caseId)}`)

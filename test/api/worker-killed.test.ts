@@ -4,7 +4,7 @@
  * is recorded with its own due instant, the outbox holds each notice once, and the mail server sees
  * the same Message-ID on every attempt and accepts the message once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { type JsonResponse, type RunningApi, request, startApi } from '../helpers/http';
 import { parseRaw, startSmtpSink } from '../helpers/smtp-sink';
 import { until } from '../helpers/until';
+import { killHard, spawnWorker } from '../helpers/worker-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RESPONSE_WINDOW_MS = 30 * 60_000;
@@ -31,31 +32,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  await Promise.all(workers.map(killHard));
   await env?.teardown();
 });
 
-/** The worker as production runs it (scripts/run-worker.sh: compiled, its own process), polling once it says so. */
-async function spawnWorker(taskQueue: string, mail: Record<string, string>): Promise<ChildProcess> {
-  const { TEMPORAL_ADDRESS: _address, ...inherited } = process.env;
-  const worker = spawn('bash', ['scripts/run-worker.sh'], {
-    cwd: ROOT,
-    env: { ...inherited, ...mail, TEMPORAL_ADDRESS: env.address, AFTERCARE_TASK_QUEUE: taskQueue, AFTERCARE_AUDIT_DIR: auditDirectory },
-  });
-  workers.push(worker);
-  let output = '';
-  worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  worker.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until('the worker to poll', async () => (output.includes('Worker polling') ? true : undefined), 120_000, 100).catch((error: Error) => {
-    throw new Error(`${error.message}; it printed: ${output}`);
-  });
-  return worker;
-}
-
-function killHard(worker: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.kill('SIGKILL');
-  return exited;
+async function startWorker(taskQueue: string, mail: Record<string, string>): Promise<ChildProcess> {
+  const { child } = await spawnWorker(env.address, { ...mail, AFTERCARE_TASK_QUEUE: taskQueue, AFTERCARE_AUDIT_DIR: auditDirectory });
+  workers.push(child);
+  return child;
 }
 
 /** Preset 000 level 1 (30-minute response window, 24×7), reported so that it falls due `dueInMs` from now. */
@@ -82,7 +66,7 @@ test('cases falling due around a killed worker are resumed by the next one: ever
   const outbox = mkdtempSync(path.join(tmpdir(), 'aftercare-killed-outbox-'));
   const api = await startApi(env.client, taskQueue, { auditDirectory });
   try {
-    const first = await spawnWorker(taskQueue, { AFTERCARE_OUTBOX_DIR: outbox });
+    const first = await startWorker(taskQueue, { AFTERCARE_OUTBOX_DIR: outbox });
     // Eight cases falling due one a second from 4 s on: the first worker records some breaches,
     // the rest fall due while no worker runs.
     const bodies = Array.from({ length: 8 }, (_, index) => caseDueIn(4_000 + index * 1_000));
@@ -95,7 +79,7 @@ test('cases falling due around a killed worker are resumed by the next one: ever
     await sleep(Math.max(0, Date.parse(dueAt.get(bodies[2].caseId)!) - Date.now()) + 500);
     await killHard(first);
     await sleep(2_000);
-    await spawnWorker(taskQueue, { AFTERCARE_OUTBOX_DIR: outbox });
+    await startWorker(taskQueue, { AFTERCARE_OUTBOX_DIR: outbox });
 
     const views = await until(
       'every case breached and its e-mails sent',
@@ -131,13 +115,13 @@ test('an e-mail in flight when its worker is killed is sent again by the next wo
   const sink = await startSmtpSink({ stallFirstAttempt: true });
   const api = await startApi(env.client, taskQueue, { auditDirectory });
   try {
-    const first = await spawnWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
+    const first = await startWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
     // Past the 80 % warning at once: its e-mail goes out at intake; the window itself is far off.
     const body = caseDueIn(5 * 60_000);
     expect((await request(api, 'POST', '/cases', body)).status).toBe(201);
     const messageId = await until('the warning to reach the mail server', async () => sink.attempts[0], 30_000, 100);
     await killHard(first);
-    await spawnWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
+    await startWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
 
     // The activity heartbeats: the dead worker is noticed in seconds, not after the start-to-close timeout.
     const view = await until(

@@ -31,10 +31,12 @@ let output = '';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'aftercare-start-'));
 const pidFile = path.join(dataDir, 'worker.pid');
 let baseUrl = '';
+let workerMetricsUrl = '';
 
 beforeAll(async () => {
-  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporalPort, uiPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   baseUrl = `http://127.0.0.1:${apiPort}`;
+  workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const { TEMPORAL_ADDRESS: _address, ...env } = process.env;
   system = spawn('bash', ['scripts/start.sh'], {
     cwd: ROOT,
@@ -47,6 +49,7 @@ beforeAll(async () => {
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
       PORT: String(apiPort),
+      AFTERCARE_WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     },
   });
   system.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -103,6 +106,10 @@ test('a killed worker is started again while the API and the server keep serving
   await until('the new worker to open it', async () => ((await readCase(during)) === 200 ? true : undefined), 60_000);
   const secondWorker = Number(readFileSync(pidFile, 'utf8'));
   expect(secondWorker).not.toBe(firstWorker);
+  // Both Prometheus endpoints: the new worker's on the port its predecessor freed, the API's beside its routes.
+  const workerMetrics = await until('the worker metrics', async () => (await fetch(workerMetricsUrl).catch(() => undefined))?.text(), 30_000);
+  expect(workerMetrics).toMatch(/^temporal_num_pollers/m);
+  expect(await (await fetch(`${baseUrl}/metrics`)).text()).toMatch(/^aftercare_api_requests_total\{/m);
   expect(output).toContain('exited with status 137; starting it again');
 
   // The API and the Temporal server come back the same way, the server on the same database.
