@@ -110,7 +110,11 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     createDocument({
       openapi: '3.1.0',
       info: { title: 'Aftercare API', version: '1', description: `After-sales service cases as durable Temporal workflows. Roles: ${ROLES.join(', ')}.` },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer ac_…' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (Authorization: Bearer ac_…) or, where the operator configured one, a JWT from its identity provider' },
+        },
+      },
       paths,
     }),
   );
