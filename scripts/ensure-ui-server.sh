@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a Temporal Web UI server, building it once when none is given. The CLI's dev
 # server embeds the same UI but builds its config in code with write actions on; run standalone
-# (scripts/run-ui-server.sh) it reads a config file that turns them off. The version is the one
+# (scripts/start.sh, with scripts/ui-server-config.sh) it reads a config file that turns them off. The version is the one
 # Temporal CLI v1.5.1 embeds; the binary embeds the UI's assets (ui/embed.go), so it runs alone.
 # Order: $TEMPORAL_UI_SERVER, the cache (~/.cache/aftercare), `go install` from the Go module proxy
 # (pinned). Output on stdout is the path only; progress goes to stderr.

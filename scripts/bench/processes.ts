@@ -4,15 +4,14 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { freePort } from '../free-port';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
 /** Ports the developer's own `npm start` uses: the bench never takes them. */
-const RESERVED_PORTS = new Set([3000, 7233, 8233]);
 
 export interface Child {
   name: string;
@@ -91,21 +90,6 @@ function logTail(child: Child, lines = 20): string {
     return readFileSync(child.logFile, 'utf8').trim().split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
-  }
-}
-
-/** A port the OS says is free now (ephemeral range, so never 3000/7233/8233). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port > 0 && !RESERVED_PORTS.has(port)) return port;
   }
 }
 

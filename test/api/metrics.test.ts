@@ -4,13 +4,13 @@
  * status, latency histogram, cases opened).
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/environments';
 import { caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { type RunningApi, request, startApi } from '../helpers/http';
+import { freePort } from '../../scripts/free-port';
 import { until } from '../helpers/until';
 import { type WorkerProcess, killHard, spawnWorker } from '../helpers/worker-process';
 
@@ -20,14 +20,6 @@ let env: TestWorkflowEnvironment;
 let worker: WorkerProcess;
 let api: RunningApi;
 let workerMetricsUrl: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   env = await createDevServerEnv();

@@ -6,25 +6,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { freePort } from '../../scripts/free-port';
 import { until } from '../helpers/until';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(300_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let system: ChildProcess | undefined;
 let output = '';
