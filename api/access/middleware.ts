@@ -107,7 +107,9 @@ function authorize(deps: AccessDeps): RequestHandler {
     // The workflow a request concerns and its route pattern, for its log line and metrics (logging.ts, metrics.ts).
     res.locals.route = key;
     res.locals.workflowId = workflows.case ?? workflows.contract;
-    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, params.customerId, workflows);
+    // A customer filter in the query (GET /cases?customer=) names a customer as a path's id does.
+    const filtered = typeof req.query.customer === 'string' ? req.query.customer : undefined;
+    if (principal.role === 'customer') await requireOwnObjects(deps.client, principal, [params.customerId, filtered], workflows);
     next();
   };
 }
@@ -125,10 +127,10 @@ function workflowsNamedBy(params: Record<string, string>): NamedWorkflows {
   };
 }
 
-/** Every object the path names belongs to the customer (its `CustomerId` search attribute). */
-async function requireOwnObjects(client: Client, principal: Principal, customerId: string | undefined, workflows: NamedWorkflows): Promise<void> {
+/** Every customer and object the request names is the customer's own (objects: their `CustomerId` search attribute). */
+async function requireOwnObjects(client: Client, principal: Principal, customerIds: (string | undefined)[], workflows: NamedWorkflows): Promise<void> {
   const owners: Promise<string | undefined>[] = [];
-  if (customerId !== undefined) owners.push(Promise.resolve(customerId));
+  for (const customerId of customerIds) if (customerId !== undefined) owners.push(Promise.resolve(customerId));
   for (const workflowId of [workflows.case, workflows.contract]) if (workflowId !== undefined) owners.push(customerOf(client, workflowId));
   for (const owner of await Promise.all(owners)) {
     if (owner !== principal.customerId) throw new HttpError(404, 'not_found', 'No such case, contract or customer');
