@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/environments';
-import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { caseDueIn, caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { type RunningApi, request, startApi } from '../helpers/http';
 import { freePort } from '../../scripts/free-port';
 import { until } from '../helpers/until';
@@ -62,7 +62,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 test("the worker's endpoint shows the SDK's series and a breach counted by product and window when a case records it", async () => {
   // Level 1, reported two hours ago: the 30-minute response window is breached as the case opens.
-  const breached = caseRequestBody({ severity: '1', reportedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+  const breached = caseDueIn(-90 * 60_000);
   expect((await request(api, 'POST', '/cases', breached)).status).toBe(201);
   const text = await until(
     'the breach on the worker metrics',

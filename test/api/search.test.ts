@@ -4,7 +4,7 @@
  */
 import { PageTokens, executionPage, visibilityQuery } from '../../api/visibility';
 import { CUSTOMER_ID, PRODUCT } from '../../workflows/search-attributes';
-import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { caseDueIn, caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { useApiStack } from '../helpers/http';
 import { until } from '../helpers/until';
 
@@ -15,7 +15,7 @@ const customerX = uniqueId('cust-x');
 const customerY = uniqueId('cust-y');
 const contact = (id: string) => ({ id, name: `${id} Ltd`, email: `it@${id}.example` });
 // Reported two hours ago at level 1: the 30-minute response window is breached at once.
-const breachedCase = caseRequestBody({ customer: contact(customerX), severity: '1', reportedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+const breachedCase = caseDueIn(-90 * 60_000, { customer: contact(customerX) });
 const runningCase = caseRequestBody({ customer: contact(customerX), severity: '2' });
 const otherCustomersCase = caseRequestBody({ customer: contact(customerY), severity: '2' });
 

@@ -6,11 +6,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { caseDueIn, caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { createDevServerEnv, startWorker } from '../helpers/environments';
 import { request, startApi } from '../helpers/http';
-
-const RESPONSE_WINDOW_MS = 30 * 60_000;
 
 test('a server restart on the same database keeps every case, and a window due during the outage is breached at its due instant', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'aftercare-restart-'));
@@ -22,7 +20,7 @@ test('a server restart on the same database keeps every case, and a window due d
   const first = await startWorker(await createDevServerEnv({ dbFilename: database }), taskQueue, outbox, audit);
   const firstApi = await startApi(first.env.client, taskQueue, { auditDirectory: audit });
   // Preset 000 level 1: a 30-minute response window, 24×7; reported so that it falls due in 15 s.
-  const dueSoon = caseRequestBody({ severity: '1', reportedAt: new Date(Date.now() - RESPONSE_WINDOW_MS + 15_000).toISOString() });
+  const dueSoon = caseDueIn(15_000);
   const longLived = caseRequestBody({ severity: '3' });
   let dueAt: string;
   try {

@@ -13,14 +13,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { outboxKeyOf } from '../../activities/notify';
 import { createDevServerEnv } from '../helpers/environments';
-import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { caseDueIn, uniqueId } from '../helpers/fixtures';
 import { type JsonResponse, type RunningApi, request, startApi } from '../helpers/http';
 import { parseRaw, startSmtpSink } from '../helpers/smtp-sink';
 import { until } from '../helpers/until';
 import { killHard, spawnWorker } from '../helpers/worker-process';
 
 const ROOT = path.resolve(__dirname, '../..');
-const RESPONSE_WINDOW_MS = 30 * 60_000;
 jest.setTimeout(240_000);
 
 let env: TestWorkflowEnvironment;
@@ -42,14 +41,8 @@ async function startWorker(taskQueue: string, mail: Record<string, string>): Pro
   return child;
 }
 
-/** Preset 000 level 1 (30-minute response window, 24×7), reported so that it falls due `dueInMs` from now. */
-function caseDueIn(dueInMs: number) {
-  return caseRequestBody({
-    severity: '1',
-    reportedAt: new Date(Date.now() - RESPONSE_WINDOW_MS + dueInMs).toISOString(),
-    notices: { noticeRecipients: ['desk@vendor.example'] },
-  });
-}
+/** A case falling due `dueInMs` from now whose breach is e-mailed to the desk. */
+const noticedCaseDueIn = (dueInMs: number) => caseDueIn(dueInMs, { notices: { noticeRecipients: ['desk@vendor.example'] } });
 
 async function viewOf(api: RunningApi, caseId: string): Promise<JsonResponse['body']> {
   const response = await request(api, 'GET', `/cases/${caseId}`);
@@ -69,7 +62,7 @@ test('cases falling due around a killed worker are resumed by the next one: ever
     const first = await startWorker(taskQueue, { AFTERCARE_OUTBOX_DIR: outbox });
     // Eight cases falling due one a second from 4 s on: the first worker records some breaches,
     // the rest fall due while no worker runs.
-    const bodies = Array.from({ length: 8 }, (_, index) => caseDueIn(4_000 + index * 1_000));
+    const bodies = Array.from({ length: 8 }, (_, index) => noticedCaseDueIn(4_000 + index * 1_000));
     const dueAt = new Map<string, string>();
     for (const body of bodies) {
       const opened = await request(api, 'POST', '/cases', body);
@@ -117,7 +110,7 @@ test('an e-mail in flight when its worker is killed is sent again by the next wo
   try {
     const first = await startWorker(taskQueue, { AFTERCARE_SMTP_URL: sink.url });
     // Past the 80 % warning at once: its e-mail goes out at intake; the window itself is far off.
-    const body = caseDueIn(5 * 60_000);
+    const body = noticedCaseDueIn(5 * 60_000);
     expect((await request(api, 'POST', '/cases', body)).status).toBe(201);
     const messageId = await until('the warning to reach the mail server', async () => sink.attempts[0], 30_000, 100);
     await killHard(first);

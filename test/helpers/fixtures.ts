@@ -56,3 +56,11 @@ export function caseRequestBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Preset 000 level 1: a 30-minute response window, 24×7. */
+const LEVEL_1_RESPONSE_MS = 30 * 60_000;
+
+/** A level-1 case reported so that its response window falls due `dueInMs` from now (negative: already breached). */
+export function caseDueIn(dueInMs: number, overrides: Record<string, unknown> = {}) {
+  return caseRequestBody({ severity: '1', reportedAt: new Date(Date.now() - LEVEL_1_RESPONSE_MS + dueInMs).toISOString(), ...overrides });
+}

@@ -11,13 +11,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { type RunningWorker, createDevServerEnv, startWorker } from '../helpers/environments';
-import { caseRequestBody, uniqueId } from '../helpers/fixtures';
+import { caseDueIn, caseRequestBody, uniqueId } from '../helpers/fixtures';
 import { type RunningApi, request, startApi } from '../helpers/http';
 import { until } from '../helpers/until';
 import { type RunningWebUi, startWebUi } from '../helpers/web-ui';
 
 const SCREENSHOTS = path.resolve(process.env.AFTERCARE_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'aftercare-screenshots-')));
-const RESPONSE_WINDOW_MS = 30 * 60_000; // preset 000, level 1, 24×7
 const BREACHED_HOTLINE_CASES = 'Product="hotline" AND Breached=true';
 jest.setTimeout(120_000);
 
@@ -69,7 +68,7 @@ function markdownUnder(heading: string) {
 
 test('ops find breached hotline cases by Product and Breached, read a case’s summary and current details, and have no write actions', async () => {
   // Reported so that its 30-minute response window falls due a moment after intake.
-  const breachedCase = caseRequestBody({ caseId: uniqueId('ui-breached'), severity: '1', reportedAt: new Date(Date.now() - RESPONSE_WINDOW_MS + 1_500).toISOString() });
+  const breachedCase = caseDueIn(1_500, { caseId: uniqueId('ui-breached') });
   const breached = await openCase(breachedCase);
   const calm = await openCase(caseRequestBody({ caseId: uniqueId('ui-calm') }));
   const breach = await until(
