@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 
 import { EMAIL_REJECTED, type Email } from '../domain/email';
+import type { DocumentStore } from './documents';
 
 export { EMAIL_REJECTED };
 export type EmailMessage = Email;
@@ -20,6 +21,8 @@ export type MailTransportConfig = { kind: 'smtp'; url: string } | { kind: 'outbo
 export interface NotificationDeps {
   transport: MailTransportConfig;
   from: string;
+  /** Where attachments are read from; needed only by e-mails that have some. */
+  documents?: DocumentStore;
 }
 
 export interface SentEmail {
@@ -111,13 +114,32 @@ async function heartbeatingWhile<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Read at send time, so a retry attaches the same stored bytes. A missing document stays missing
+ * (non-retryable, from the store); a worker without a store is a config error that a deploy heals.
+ */
+async function attachmentsOf(message: EmailMessage, documents: DocumentStore | undefined) {
+  if (!message.attachments?.length) return undefined;
+  if (!documents) throw new Error(`E-mail ${message.key} has attachments, but this worker has no document store`);
+  return Promise.all(
+    message.attachments.map(async ({ documentId, fileName }) => {
+      const { bytes } = await documents.readExisting(documentId).catch((error: unknown) => {
+        if (!(error instanceof ApplicationFailure)) throw error;
+        throw ApplicationFailure.create({ type: error.type ?? undefined, message: `E-mail ${message.key} cannot attach ${fileName}: ${error.message}`, nonRetryable: true, cause: error });
+      });
+      return { filename: fileName, content: bytes, contentType: 'application/pdf' };
+    }),
+  );
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const smtp = deps.transport.kind === 'smtp' ? nodemailer.createTransport({ ...SMTP_TIMEOUTS, url: deps.transport.url }) : undefined;
   const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
   return {
     async sendEmail(message: EmailMessage): Promise<SentEmail> {
-      const mail = { from: deps.from, to: message.to, subject: message.subject, text: message.text, messageId: messageIdFor(message.key) };
+      const attachments = await attachmentsOf(message, deps.documents);
+      const mail = { from: deps.from, to: message.to, subject: message.subject, text: message.text, messageId: messageIdFor(message.key), ...(attachments && { attachments }) };
       if (smtp) {
         const info = await heartbeatingWhile(smtp.sendMail(mail)).catch((error: unknown) => {
           throw asPermanentRejection(error, message.to) ?? error;

@@ -7,6 +7,8 @@ export interface Email {
   text: string;
   /** Held until this instant (a notice waiting for office hours). */
   notBeforeMs?: number;
+  /** Stored documents to attach, by id: the bytes never pass through workflow history. */
+  attachments?: { documentId: string; fileName: string }[];
 }
 
 /** Whether the e-mail may go at `nowMs` (it is not held for office hours any more). */
