@@ -1,9 +1,13 @@
 import { type AuditArchiveDeps, createAuditArchiveActivities } from './audit-archive';
+import { createDocumentActivities, type DocumentDeps } from './documents';
 import { createNotificationActivities, type NotificationDeps } from './notify';
+import { createRemoteAccessActivities, type RemoteAccessDeps } from './remote-access';
 
 export interface ActivityDeps {
   notification: NotificationDeps;
   auditArchive: AuditArchiveDeps;
+  documents: DocumentDeps;
+  remoteAccess: RemoteAccessDeps;
 }
 
 /** All activities, built from their dependencies (one factory per integration). */
@@ -11,6 +15,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotificationActivities(deps.notification),
     ...createAuditArchiveActivities(deps.auditArchive),
+    ...createDocumentActivities(deps.documents),
+    ...createRemoteAccessActivities(deps.remoteAccess),
   };
 }
 

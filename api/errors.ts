@@ -25,7 +25,7 @@ export class HttpError extends Error {
 }
 
 /** The HTTP status of each kind of business failure (domain/failures.ts lists the types). */
-const STATUS_OF_KIND: Record<FailureKind, number> = { conflict: 409, invalid: 400, refused: 422 };
+const STATUS_OF_KIND: Record<FailureKind, number> = { conflict: 409, invalid: 400, refused: 422, 'not-found': 404 };
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;

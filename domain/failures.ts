@@ -19,6 +19,12 @@ export const FAILURES = {
   /** A business rule refuses it (entitlement, a product not in service). */
   TransferUnavailable: 'refused',
   NotEntitled: 'refused',
+  /** Remote login details gone (destroyed with their case) or sealed under a key no longer held. */
+  LoginDetailsUnavailable: 'refused',
+  LoginDetailsUnreadable: 'refused',
+  /** A document id that names nothing in the store; a scan that is neither PDF nor image. */
+  DocumentMissing: 'not-found',
+  InvalidDocument: 'invalid',
 } as const;
 
 export type FailureType = keyof typeof FAILURES;

@@ -5,6 +5,7 @@
  * on the way in).
  */
 import { z } from 'zod';
+import { parseActionWith } from './actions';
 import { OUTCOMES } from './case/closing';
 import { actor, identifier, plainText } from './contract-schema';
 import { slaPolicySchema } from './policy-schema';
@@ -64,7 +65,5 @@ export function actionSchema<T extends HotlineActionType>(type: T): z.ZodType<Ac
 
 /** The action a payload names, checked against its schema; null with the reason when it does not fit. */
 export function parseAction<T extends HotlineActionType>(type: T, payload: unknown): { action: Extract<HotlineAction, { type: T }> } | { error: string } {
-  const parsed = actionSchema(type).safeParse(payload);
-  if (!parsed.success) return { error: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; ') };
-  return { action: { ...parsed.data, type } as Extract<HotlineAction, { type: T }> };
+  return parseActionWith(hotlineActionSchemas, type, payload) as { action: Extract<HotlineAction, { type: T }> } | { error: string };
 }

@@ -5,10 +5,12 @@
  * what it asks for (e-mails, call-backs); the same rules answer the API's "is this allowed now?".
  */
 import { type CaseCore, type CoreIntake, applyCaseTime, nextCaseDeadline, openCore } from './case/core';
-import { type ContractReference, applyContractPolicy, endPause, meetEvent, pauseClock, reclassify } from './case/clock';
+import { type ContractReference, applyContractPolicy, endPause, meetEvent, nextWindowDueMs, pauseClock, reclassify } from './case/clock';
 import { type CaseStage, type Channel, type ClosingSettings, closeUnconfirmed, closingActionAllowed, confirmSolution, giveSolution, rejectSolution, reopenCase, stageDueBy } from './case/closing';
 import { escalate, lastTier } from './case/escalation';
-import { type Customer, recordEntry } from './case/record';
+import { type Customer, caseKey, localInstant, recordEntry } from './case/record';
+import { type HandingCase, type HandoffProduct, type ProductReport, activeHandoff, applyProductReport, handOver } from './case/handoff';
+import type { Email } from './email';
 import type { EntitlementDecision, ProblemType, ServicePeriod } from './entitlement';
 import { entitlementAt } from './entitlement';
 import type { Refusal } from './failures';
@@ -64,7 +66,7 @@ export interface HotlineIntake {
   rules?: number;
 }
 
-export interface HotlineCase extends CaseCore {
+export interface HotlineCase extends HandingCase {
   product: 'hotline';
   problem: Problem;
   /** The hotline's own status; `solved`, `auto-closed` and `closed` follow the core's stage. */
@@ -168,13 +170,16 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
     case 'escalate':
       if (state.tier >= lastTier(state)) return { type: 'InvalidState', message: `The case is already at the last tier: ${state.policy.escalationTiers[state.tier - 1] ?? state.tier}` };
       return wrongState(['open', 'in-progress']);
-    case 'transfer':
+    case 'transfer': {
+      const active = activeHandoff(state);
+      if (active) return { type: 'InvalidState', message: `The case is with ${active.to} already (${active.workflowId}); it reports back when it ends` };
       return (
-        wrongState(['open', 'in-progress']) ?? {
-          type: 'TransferUnavailable',
-          message: `Transfer to ${action.to} is not available yet: the ${action.to} product is not in service. Keep the case on the hotline.`,
-        }
+        wrongState(['open', 'in-progress']) ??
+        (action.to === 'on-site'
+          ? { type: 'TransferUnavailable', message: 'Transfer to on-site is not available yet: the on-site product is not in service. Transfer to remote, or keep the case on the hotline.' }
+          : null)
       );
+    }
   }
 }
 
@@ -244,9 +249,36 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
     case 'escalate':
       escalate(state, nowMs, calendars, { cause: 'engineer', dueMs: nowMs, by: action.by, reason: action.reason });
       return;
-    case 'transfer':
-      throw new Error('Transfer is refused by refusalOf until the remote and on-site products exist');
+    case 'transfer': {
+      // The first agent stays the owner until the product accepts the case (首问责任制).
+      const handoff = handOver(state, action.to, action.situation, action.by, nowMs);
+      state.status = 'in-progress';
+      state.outbox.push(handoffEmail(state, handoff.to));
+      return;
+    }
   }
+}
+
+/** What a product handed the case reports (acceptance, an event meeting a window, its outcome); false when it concerns no hand-over. */
+export function applyReport(state: HotlineCase, report: ProductReport, nowMs: number, calendars: PolicyCalendars): boolean {
+  if (!applyProductReport(state, report, nowMs, calendars)) return false;
+  if (state.stage === 'solved' && state.status !== 'solved') state.status = 'solved';
+  return true;
+}
+
+/** The customer is told the next step and its time (003 hotline step 6). */
+function handoffEmail(state: HotlineCase, to: HandoffProduct): Email {
+  const due = nextWindowDueMs(state);
+  const product = to === 'remote' ? 'remote maintenance' : 'an on-site visit';
+  return {
+    key: `${caseKey(state)}/handoff/${state.handoffs?.length ?? 0}`,
+    to: state.customer.email,
+    subject: `Case ${state.caseId}: handed to ${product}`,
+    text:
+      `Dear ${state.customer.name},\n\ncase ${state.caseId} (${state.problem.description.slice(0, 200)}) goes to ${product}. ` +
+      `Next: an engineer agrees an appointment with you${due === null ? '' : `, within our commitment due ${localInstant(state, due)}`}. ` +
+      `${state.owner} stays your contact until the engineer takes the case over.\n`,
+  };
 }
 
 /** The next instant at which time alone changes the case, and why. */

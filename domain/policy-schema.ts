@@ -87,6 +87,16 @@ export const slaPolicySchema = z
     /** Stated by every new policy (`newPolicySchema`); contracts stored before the rule have none. */
     defects: z.enum(DEFECT_RULES).optional(),
     requirements: z.enum(REQUIREMENT_RULES).default('paid'),
+    remote: z
+      .object({
+        backupBy: z.enum(['customer', 'engineer']),
+        sessionLimitMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(7 * 24 * 60),
+      })
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     const levelIds = new Set<string>();

@@ -79,6 +79,22 @@ export interface SlaPolicy {
   defects?: DefectRule;
   /** How new requirements are routed; without it, paid custom development (D-11). */
   requirements?: RequirementRule;
+  /** Terms of remote maintenance; without them, `DEFAULT_REMOTE_TERMS`. */
+  remote?: RemoteTerms;
+}
+
+/** Who backs up before remote work and how long a remote session may stay open (C6, a contract term). */
+export interface RemoteTerms {
+  /** 001: the customer backs up and nothing starts before it reports it done (M001-2); 003: the engineer does. */
+  backupBy: 'customer' | 'engineer';
+  /** The port closes by itself after this long (the seeds set no figure: design). */
+  sessionLimitMinutes: number;
+}
+
+export const DEFAULT_REMOTE_TERMS: RemoteTerms = { backupBy: 'engineer', sessionLimitMinutes: 4 * 60 };
+
+export function remoteTermsOf(policy: SlaPolicy): RemoteTerms {
+  return policy.remote ?? DEFAULT_REMOTE_TERMS;
 }
 
 export const PRESET_IDS = ['000', '000-application', '001', '002-software', '002-hardware', '004'] as const;
@@ -192,6 +208,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         ],
         calendars: pick(calendars, '001-response'),
         escalationTiers: ['Local service specialist', 'Dedicated maintenance team', 'Product and technical experts'],
+        remote: { ...DEFAULT_REMOTE_TERMS, backupBy: 'customer' },
       };
     }
     case '002-software':

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { auditDirectoryFrom } from '../activities/audit-archive';
+import { documentDirectoryFrom } from '../activities/documents';
+import { type SealingKeys, parseSealingKeys, secretDirectoryFrom } from '../activities/login-details';
 import type { MailTransportConfig } from '../activities/notify';
 
 const envSchema = z.object({
@@ -27,6 +29,11 @@ export interface WorkerConfig {
   workflowBundlePath?: string;
   /** The older audit entries of cases (activities/audit-archive.ts). */
   auditDirectory: string;
+  /** The PDFs of remote maintenance and on-site visits; the API reads the same folder. */
+  documentDirectory: string;
+  /** Sealed remote login details and the keys that open them (activities/login-details.ts). */
+  secretDirectory: string;
+  sealingKeys: SealingKeys;
   metricsAddress?: string;
 }
 
@@ -46,6 +53,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     maxCachedWorkflows: vars.AFTERCARE_MAX_CACHED_WORKFLOWS,
     workflowBundlePath: vars.AFTERCARE_WORKFLOW_BUNDLE,
     auditDirectory: auditDirectoryFrom(env),
+    documentDirectory: documentDirectoryFrom(env),
+    secretDirectory: secretDirectoryFrom(env),
+    sealingKeys: parseSealingKeys(env),
     metricsAddress: vars.AFTERCARE_WORKER_METRICS_ADDRESS,
   };
 }

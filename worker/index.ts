@@ -1,9 +1,12 @@
 /** Worker entry point: connects with the SDK's env conventions (TEMPORAL_ADDRESS, namespace, TLS, API key). */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { DocumentStore } from '../activities/documents';
+import { LoginDetailsVault } from '../activities/login-details';
+import { RemoteAccessGateway } from '../activities/remote-access';
 import { createLogger, sdkLogger } from '../api/logging';
 import { parseWorkerConfig } from './config';
-import { createWorker } from './worker';
+import { createGatewayWorker, createWorker, gatewayQueueOf } from './worker';
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig();
@@ -17,18 +20,24 @@ async function main(): Promise<void> {
   });
   const connect = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connect.connectionOptions);
+  const documents = new DocumentStore(config.documentDirectory);
+  const remoteAccess = { gateway: new RemoteAccessGateway(), vault: new LoginDetailsVault(config.secretDirectory, config.sealingKeys), gatewayQueue: gatewayQueueOf(config.taskQueue) };
+  if (config.sealingKeys.ephemeral) console.warn('No AFTERCARE_SEALING_KEYS: remote login details sealed now cannot be opened after a restart');
   const worker = await createWorker({
     connection,
     namespace: connect.namespace,
     taskQueue: config.taskQueue,
-    activities: { notification: config.mail, auditArchive: { directory: config.auditDirectory } },
+    activities: { notification: { ...config.mail, documents }, auditArchive: { directory: config.auditDirectory }, documents: { store: documents }, remoteAccess },
     maxCachedWorkflows: config.maxCachedWorkflows,
     workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
   });
   if (config.metricsAddress) console.log(`Worker metrics on http://${config.metricsAddress}/metrics`);
   console.log(`Worker polling task queue "${config.taskQueue}" on ${connect.connectionOptions.address ?? 'localhost:7233'}`);
-  // Worker.run() handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
-  await worker.run();
+  const gatewayWorker = await createGatewayWorker({ connection, namespace: connect.namespace, remoteAccess });
+  // Worker.run() handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves. No port
+  // outlives the process: what is still open closes (the workflows see their close fail and record it).
+  await Promise.all([worker.run(), gatewayWorker.run()]);
+  await remoteAccess.gateway.closeAll();
   await connection.close();
 }
 

@@ -379,6 +379,9 @@ export async function runBeside<T>(state: CaseCore, changes: Changes, beside: Ca
     changes,
     { wakeForActionsDuringEffects: true },
   );
+  // A cancellation fails the loop while the steps still run (they clean up first): handled here so
+  // that it is no unhandled rejection, and thrown below when the loop is awaited.
+  loop.catch(() => undefined);
   try {
     return await steps();
   } finally {

@@ -5,16 +5,20 @@
  * more (R-001-8). The clock, closing, notices and the loop are the shared case core and runtime;
  * this file wires the hotline's state machine to them.
  */
-import { continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType, parseAction } from '../domain/hotline-actions';
 import type { HotlineCase, HotlineIntake } from '../domain/hotline-case';
-import { NotEntitledError, applyAction, applyTime, createHotlineCase, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
+import { NotEntitledError, applyAction, applyReport, applyTime, createHotlineCase, refusalOf, upgradeCarriedCase } from '../domain/hotline-case';
 import { followsSeedRules } from '../domain/case/clock';
 import { recordEntry, rememberUpdate, updateAlreadyApplied } from '../domain/case/record';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { Changes, MAX_UPDATES_PER_RUN, caseLoopSteps, handleActions, runLoop } from './case-runtime';
 import { caseStateQuery, hotlineSignals, hotlineUpdates, intakeUpdate } from './messages';
 import { businessFailure } from './failures';
+import { productReportSignal, startHandoffs } from './handoff';
+
+/** Runs started before remote maintenance existed refused every transfer; their histories replay so. */
+const HOTLINE_TRANSFER = 'hotline-transfer';
 
 export interface HotlineWorkflowInput {
   intake: HotlineIntake;
@@ -42,6 +46,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
   };
   if (!input.carried) for (const warning of state.warnings) log.warn(warning, { caseId: state.caseId });
   const seedRules = followsSeedRules(state);
+  const transferInService = patched(HOTLINE_TRANSFER);
   const changes = new Changes();
   let intakeAcknowledged = input.carried !== undefined;
 
@@ -57,7 +62,10 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     // Cases opened under rules 1 took any payload their state machine accepted (a signal from the
     // Web UI without a reason, say); their recorded histories replay only that way.
     parse: (type, payload) => (seedRules ? parseAction(type, payload) : { action: { ...(payload as object), type } as HotlineAction }),
-    refusalOf: (action, nowMs) => refusalOf(state, action, nowMs),
+    refusalOf: (action, nowMs) =>
+      action.type === 'transfer' && !transferInService
+        ? { type: 'TransferUnavailable', message: `Transfer to ${action.to} is not available in this run of the case; it is once the case continues as new` }
+        : refusalOf(state, action, nowMs),
     state,
     signalRefusal: (type) => (type === 'apply-contract' ? { type: 'InvalidState', message: 'a contract is applied through the API, which sends its checked snapshot as an update' } : null),
     apply: (action, nowMs) => {
@@ -71,6 +79,14 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     result: () => ({ revision: changes.revision, status: state.status }),
     appliedUpdates: { has: (updateId) => updateAlreadyApplied(state, updateId), add: (updateId) => rememberUpdate(state, updateId) },
   });
+  // A product the case was handed to reports acceptance, events and its outcome (C6, 首问责任制).
+  setHandler(productReportSignal, (report) => {
+    const nowMs = Date.now();
+    applyTime(state, nowMs, currentCalendars());
+    if (!applyReport(state, report, nowMs, currentCalendars()))
+      recordEntry(state, nowMs, 'ignored', report.by, `product-report ${report.kind} from ${report.product}: no hand-over to it is running`);
+    changes.bump();
+  });
   setHandler(caseStateQuery, () => state);
   setHandler(intakeUpdate, () => {
     const created = !intakeAcknowledged;
@@ -78,19 +94,24 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     return created ? { created, state } : { created };
   });
 
+  const caseSteps = caseLoopSteps(
+    state,
+    {
+      status: () => state.status,
+      calendars: currentCalendars,
+      // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
+      // them): the first task need not write them again. Earlier runs always wrote them first.
+      startedWith: seedRules ? workflowInfo().typedSearchAttributes : undefined,
+    },
+    changes,
+  );
   await runLoop(
     {
-      ...caseLoopSteps(
-        state,
-        {
-          status: () => state.status,
-          calendars: currentCalendars,
-          // Under rules 2 the API sets the first search attributes at start (and continue-as-new copies
-          // them): the first task need not write them again. Earlier runs always wrote them first.
-          startedWith: seedRules ? workflowInfo().typedSearchAttributes : undefined,
-        },
-        changes,
-      ),
+      ...caseSteps,
+      carryOutEffects: async (final) => {
+        await caseSteps.carryOutEffects(final);
+        await startHandoffs(state, state.owner);
+      },
       finished: () => state.status === 'closed',
       continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),
       runIsLong: () => actions.updatesThisRun() >= MAX_UPDATES_PER_RUN,

@@ -2,3 +2,4 @@ export { hotlineWorkflow } from './hotline';
 export { satisfactionCallBackWorkflow } from './satisfaction-call-back';
 export { contractWorkflow } from './contract';
 export { officialDaysWorkflow } from './official-days';
+export { remoteWorkflow } from './remote';

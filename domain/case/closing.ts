@@ -169,6 +169,11 @@ export function reopenCase(state: ClosableCase, atMs: number, calendars: PolicyC
   restartAfterReopening(state, 'solution', atMs, calendars);
 }
 
+/** Ends a case for a reason of its product's steps (withdrawn by the customer, handed back to its parent case). */
+export function closeCase(state: ClosableCase, atMs: number, reason: string): void {
+  close(state, atMs, reason);
+}
+
 function close(state: ClosableCase, atMs: number, reason: string): void {
   state.stage = 'closed';
   state.running = false;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type EmailMessage } from '../../activities';
+import { testActivityDeps } from '../helpers/activity-deps';
 import { EMAIL_REJECTED, outboxFileName, outboxKeyOf } from '../../activities/notify';
 import { uniqueId } from '../helpers/fixtures';
 import { type ReceivedMail, type SmtpSink, parseRaw, startSmtpSink } from '../helpers/smtp-sink';
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => sink.close());
 
 function smtpActivities(url = smtpUrl) {
-  return createActivities({ notification: { transport: { kind: 'smtp', url }, from: FROM }, auditArchive: { directory: os.tmpdir() } });
+  return createActivities(testActivityDeps({ transport: { kind: 'smtp', url }, from: FROM, directory: os.tmpdir() }));
 }
 
 function email(overrides: Partial<EmailMessage> = {}): EmailMessage {
@@ -138,7 +139,7 @@ describe('outbox transport', () => {
   });
 
   function outboxActivities() {
-    return createActivities({ notification: { transport: { kind: 'outbox', directory }, from: FROM }, auditArchive: { directory } });
+    return createActivities(testActivityDeps({ transport: { kind: 'outbox', directory }, from: FROM, directory, auditDirectory: directory }));
   }
 
   test('writes one .eml per idempotency key, and a retry with the same key writes no duplicate', async () => {

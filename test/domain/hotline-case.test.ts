@@ -205,7 +205,7 @@ describe('refusalOf: which action each status allows', () => {
     'change-severity': ['open', 'in-progress'],
     pause: ['open', 'in-progress'],
     resume: [],
-    transfer: [],
+    transfer: ['open', 'in-progress'],
     escalate: ['open', 'in-progress'],
     'record-outcome': ['open', 'in-progress'],
     close: ['solved', 'auto-closed'],
@@ -223,7 +223,6 @@ describe('refusalOf: which action each status allows', () => {
     state.stage = status === 'open' || status === 'in-progress' ? 'working' : status;
     const refusal = refusalOf(state, ACTIONS[type]);
     if (allowed) expect(refusal).toBeNull();
-    else if (type === 'transfer' && (status === 'open' || status === 'in-progress')) expect(refusal?.type).toBe('TransferUnavailable');
     else expect(refusal).toEqual({ type: 'InvalidState', message: expect.any(String) });
   });
 
@@ -251,9 +250,18 @@ describe('refusalOf: which action each status allows', () => {
     expect(refusalOf(other.state, applyContract(2, 'complex'))).toBeNull();
   });
 
-  test('transfer to remote or on-site is refused while those products are not in service', () => {
+  test('transfer to on-site is refused while that product is not in service', () => {
     const { state } = openCase('004', 'standard');
     expect(refusalOf(state, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x' })?.message).toMatch(/on-site product is not in service/);
+  });
+
+  test('a second transfer is refused while the first product still has the case', () => {
+    const { state, act } = openCase('004', 'standard');
+    act(ACTIONS.transfer, T0 + MIN);
+    expect(state.status).toBe('in-progress');
+    expect(state.handoffs).toEqual([expect.objectContaining({ to: 'remote', state: 'starting', by: 'agent-li' })]);
+    expect(state.outbox.at(-1)?.subject).toMatch(/handed to remote maintenance/);
+    expect(refusalOf(state, ACTIONS.transfer)).toEqual({ type: 'InvalidState', message: expect.stringContaining('is with remote already') });
   });
 });
 

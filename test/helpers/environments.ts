@@ -11,6 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { MailTransportConfig } from '../../activities/notify';
+import { type TestActivityDeps, testActivityDeps } from './activity-deps';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import './quiet-runtime';
 
@@ -71,6 +72,8 @@ const quietLogger = {
 export interface RunningWorker {
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** The worker's documents, sealed logins and remote ports (the API in a test shares them). */
+  deps: TestActivityDeps;
   /** Where the worker archives older audit entries (the API reads them there). */
   auditDirectory: string;
   /** Stops the worker, then the server. */
@@ -87,24 +90,28 @@ export async function startWorker(
   auditDirectory = mkdtempSync(path.join(tmpdir(), 'aftercare-audit-')),
 ): Promise<RunningWorker> {
   const transport: MailTransportConfig = typeof mail === 'string' ? { kind: 'outbox', directory: mail } : { kind: 'smtp', url: mail.smtpUrl };
+  const deps = testActivityDeps({ transport, directory: mkdtempSync(path.join(tmpdir(), 'aftercare-data-')), auditDirectory, gatewayQueue: taskQueue });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ notification: { transport, from: 'aftercare@test' }, auditArchive: { directory: auditDirectory } }),
+    activities: createActivities(deps),
   });
   const running = worker.run();
   return {
     env,
     taskQueue,
+    deps,
     auditDirectory,
     async stopWorkerOnly() {
       worker.shutdown();
       await running;
+      await deps.remoteAccess.gateway.closeAll();
     },
     async stop() {
       worker.shutdown();
       await running;
+      await deps.remoteAccess.gateway.closeAll();
       await env.teardown();
     },
   };

@@ -157,7 +157,7 @@ test('rejects actions the state does not allow, synchronously and without touchi
   expect(after.audit).toEqual(before.audit);
 });
 
-test('refuses a transfer with a clear error until the remote and on-site products exist', async () => {
+test('refuses a transfer to on-site with a clear error until that product exists', async () => {
   const handle = await start(hotlineIntake());
   const failure = await handle.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails' }] }).catch((error) => error);
   expect((failure.cause as ApplicationFailure).type).toBe('TransferUnavailable');

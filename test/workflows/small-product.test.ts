@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { testActivityDeps } from '../helpers/activity-deps';
 import { presetPolicy } from '../../domain/sla-policy';
 import { createTimeSkippingEnv } from '../helpers/environments';
 import { uniqueId } from '../helpers/fixtures';
@@ -27,7 +28,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./small-product/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
-    activities: createActivities({ notification: { transport: { kind: 'outbox', directory: outbox }, from: 'aftercare@test' }, auditArchive: { directory: outbox } }),
+    activities: createActivities(testActivityDeps({ transport: { kind: 'outbox', directory: outbox }, directory: outbox, auditDirectory: outbox })),
   });
   running = worker.run();
 }, 120_000);

@@ -1,0 +1,106 @@
+/**
+ * A case handed to another product (003 hotline step 5: remote maintenance or an on-site visit),
+ * and what that product reports back by signal. Product-neutral: the case that hands over keeps
+ * its windows running and its first agent as owner until the product accepts it (first-contact
+ * ownership, 首问责任制); the product's events meet the case's windows and its outcome returns.
+ */
+import type { CaseCore } from './core';
+import { meetEvent } from './clock';
+import { giveSolution } from './closing';
+import { recordEntry } from './record';
+import type { MeetingEvent } from '../sla-policy';
+import type { PolicyCalendars } from '../sla-windows';
+import { type ProductId, caseWorkflowId } from '../products';
+
+/** The products a case may be handed to. */
+export const HANDOFF_PRODUCTS = ['remote', 'on-site'] as const;
+export type HandoffProduct = (typeof HANDOFF_PRODUCTS)[number];
+
+/** The events each product meets windows with, when it owns them. */
+export const PRODUCT_EVENTS: Record<HandoffProduct, readonly MeetingEvent[]> = {
+  remote: ['response', 'remote-start', 'solution'],
+  'on-site': ['response', 'arrival', 'solution'],
+};
+
+export type HandoffOutcome = 'solved' | 'failed' | 'withdrawn';
+
+export interface Handoff {
+  to: HandoffProduct;
+  workflowId: string;
+  /** The write-up of the actual situation the product starts from (003 hotline step 5). */
+  situation: string;
+  by: string;
+  atMs: number;
+  /** `starting` until the child is started (an effect of the case's loop). */
+  state: 'starting' | 'running' | 'accepted' | HandoffOutcome;
+  acceptedBy?: string;
+}
+
+/** A product's report to the case it was handed (a signal addressed by the case's workflow id). */
+export type ProductReport =
+  | { kind: 'accepted'; product: HandoffProduct; by: string }
+  | { kind: 'event'; product: HandoffProduct; event: MeetingEvent; by: string }
+  | { kind: 'outcome'; product: HandoffProduct; outcome: HandoffOutcome; text: string; by: string };
+
+/** Who hands over to whom, as the child's intake names its parent. */
+export interface ParentCase {
+  workflowId: string;
+  product: ProductId;
+  /** The parent's windows the child's events meet (reported back); the child opens none of its own for them. */
+  ownsEvents: MeetingEvent[];
+}
+
+export interface HandingCase extends CaseCore {
+  handoffs?: Handoff[];
+}
+
+/** The hand-over under way (not yet ended), if any. */
+export function activeHandoff(state: HandingCase): Handoff | undefined {
+  return state.handoffs?.find((handoff) => handoff.state === 'starting' || handoff.state === 'running' || handoff.state === 'accepted');
+}
+
+export function handOver(state: HandingCase, to: HandoffProduct, situation: string, by: string, atMs: number): Handoff {
+  const handoff: Handoff = { to, workflowId: caseWorkflowId(to, state.caseId), situation, by, atMs, state: 'starting' };
+  (state.handoffs ??= []).push(handoff);
+  recordEntry(state, atMs, 'transferred', by, `to ${to}: ${situation}`);
+  return handoff;
+}
+
+/**
+ * The events of `product` whose windows the case owns (any window of the case met by them, live or
+ * not): the product reports those back and opens no second window for them (002 software C: one
+ * window, met by remote start or arrival, R-002-1).
+ */
+export function eventsOwnedByCase(state: CaseCore, product: HandoffProduct): MeetingEvent[] {
+  return PRODUCT_EVENTS[product].filter(
+    (event) => state.events.includes(event) || state.windows.some((window) => !window.superseded && (window.metBy === event || (window.alsoMetBy?.includes(event) ?? false))),
+  );
+}
+
+/**
+ * Applies a product's report: acceptance moves ownership, an event meets the case's windows, an
+ * outcome ends the hand-over (solved: the case has its solution and goes on to confirmation).
+ * Returns false when the report concerns no hand-over of this case (kept on the record by the caller).
+ */
+export function applyProductReport(state: HandingCase & { owner?: string }, report: ProductReport, atMs: number, calendars: PolicyCalendars): boolean {
+  const handoff = [...(state.handoffs ?? [])].reverse().find((candidate) => candidate.to === report.product);
+  if (!handoff || !(handoff.state === 'running' || handoff.state === 'accepted' || handoff.state === 'starting')) return false;
+  switch (report.kind) {
+    case 'accepted':
+      handoff.state = 'accepted';
+      handoff.acceptedBy = report.by;
+      recordEntry(state, atMs, 'handoff-accepted', report.by, `${report.product} accepted the case; it now owns it (was ${state.owner ?? 'unowned'})`);
+      if (state.owner !== undefined) state.owner = report.by;
+      return true;
+    case 'event': {
+      const met = meetEvent(state, report.event, atMs, calendars);
+      recordEntry(state, atMs, `${report.product}-${report.event}`, report.by, met.length > 0 ? `meets ${met.join(', ')}` : undefined);
+      return true;
+    }
+    case 'outcome':
+      handoff.state = report.outcome;
+      recordEntry(state, atMs, `handoff-${report.outcome}`, report.by, `${report.product}: ${report.text}`);
+      if (report.outcome === 'solved' && state.stage === 'working') giveSolution(state, report.text, report.by, atMs, calendars);
+      return true;
+  }
+}
