@@ -5,7 +5,7 @@
  * details are opened inside the activity that uses them and destroyed when the case ends.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -30,8 +30,8 @@ export interface SealingKeys {
   current: SealingKey;
   /** Every key that may open details sealed earlier (rotation keeps the old ones for a while). */
   all: SealingKey[];
-  /** True when no key was configured: details sealed now cannot be opened after a restart. */
-  ephemeral: boolean;
+  /** Set when no key was configured: the file a key was generated into, for this machine only. */
+  generatedFile?: string;
 }
 
 interface SealedFile {
@@ -62,19 +62,28 @@ function parseKeyList(list: string, source: string): SealingKey[] {
 
 /**
  * The sealing keys: AFTERCARE_SEALING_KEYS (`id:base64,…`, the first seals) or the same list in the
- * file AFTERCARE_SEALING_KEYS_FILE. Without either, a random key for this process only, flagged.
+ * file AFTERCARE_SEALING_KEYS_FILE. Without either, a key generated once into `sealing-keys` in the
+ * data folder, so that the API (which seals) and the worker (which opens) on one machine share it.
  * Read once at start-up, so a bad key stops the process with the variable's name.
  */
 export function parseSealingKeys(env: NodeJS.ProcessEnv): SealingKeys {
-  let keys: SealingKey[] | undefined;
-  if (env.AFTERCARE_SEALING_KEYS) keys = parseKeyList(env.AFTERCARE_SEALING_KEYS, 'AFTERCARE_SEALING_KEYS');
-  else if (env.AFTERCARE_SEALING_KEYS_FILE) {
-    const file = env.AFTERCARE_SEALING_KEYS_FILE;
-    keys = parseKeyList(readFileSync(file, 'utf8'), `AFTERCARE_SEALING_KEYS_FILE (${file})`);
+  if (env.AFTERCARE_SEALING_KEYS) return fromList(parseKeyList(env.AFTERCARE_SEALING_KEYS, 'AFTERCARE_SEALING_KEYS'));
+  const configured = env.AFTERCARE_SEALING_KEYS_FILE;
+  const file = path.resolve(configured || path.join(env.AFTERCARE_DATA_DIR || '.data', 'sealing-keys'));
+  if (!configured) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
-  if (keys) return { current: keys[0], all: keys, ephemeral: false };
-  const key = { id: `ephemeral-${randomBytes(4).toString('hex')}`, key: randomBytes(32) };
-  return { current: key, all: [key], ephemeral: true };
+  const keys = fromList(parseKeyList(readFileSync(file, 'utf8'), `${configured ? 'AFTERCARE_SEALING_KEYS_FILE' : 'the generated sealing keys'} (${file})`));
+  return configured ? keys : { ...keys, generatedFile: file };
+}
+
+function fromList(keys: SealingKey[]): SealingKeys {
+  return { current: keys[0], all: keys };
 }
 
 /** Where sealed details are kept: AFTERCARE_SECRET_DIR, else `secrets` in the data folder. */

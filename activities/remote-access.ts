@@ -25,6 +25,8 @@ interface LiveSession extends OpenedSession {
   timer: NodeJS.Timeout;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class RemoteAccessGateway {
   private readonly sessions = new Map<string, LiveSession>();
 
@@ -50,13 +52,34 @@ export class RemoteAccessGateway {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as net.AddressInfo;
-    const delay = Math.max(0, request.closesAtMs - this.now());
-    // The time limit holds even if no close ever arrives (the workflow asks too, at the same instant).
-    const timer = setTimeout(() => void this.close(request.sessionId), delay);
-    timer.unref();
-    const session: LiveSession = { sessionId: request.sessionId, host: '127.0.0.1', port, closesAtMs: request.closesAtMs, server, sockets, timer };
+    const session: LiveSession = {
+      sessionId: request.sessionId,
+      host: '127.0.0.1',
+      port,
+      closesAtMs: request.closesAtMs,
+      server,
+      sockets,
+      timer: this.closeAt(request.sessionId, request.closesAtMs),
+    };
     this.sessions.set(request.sessionId, session);
     return describe(session);
+  }
+
+  /**
+   * The time limit holds even if no close ever arrives (the workflow asks too, at the same instant).
+   * A timer longer than Node's 2^31 − 1 ms would fire at once: such a wait is taken in steps.
+   */
+  private closeAt(sessionId: string, closesAtMs: number): NodeJS.Timeout {
+    const delay = Math.max(0, closesAtMs - this.now());
+    const timer =
+      delay > MAX_TIMER_MS
+        ? setTimeout(() => {
+            const session = this.sessions.get(sessionId);
+            if (session) session.timer = this.closeAt(sessionId, closesAtMs);
+          }, MAX_TIMER_MS)
+        : setTimeout(() => void this.close(sessionId), delay);
+    timer.unref();
+    return timer;
   }
 
   /** Stops listening and cuts the connections still open; closing a closed session is no error. */

@@ -3,6 +3,9 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import { calendarsRouter } from './calendars/router';
 import { casesRouter } from './cases/router';
+import { remoteRouter } from './remote/router';
+import type { DocumentStore } from '../activities/documents';
+import type { LoginDetailsVault } from '../activities/login-details';
 import { contractsRouter, customerContractsRouter } from './contracts/router';
 import { deadlinesRouter } from './deadlines/router';
 import { adminRouter } from './access/admin-router';
@@ -33,6 +36,8 @@ export interface AppDeps {
   pageTokenKey?: string;
   /** The series `GET /metrics` shows (metrics.ts; made here when not given). */
   metrics?: ApiMetrics;
+  /** The worker's document store and the vault that seals remote logins: without them, no /remote routes. */
+  remote?: { documents: DocumentStore; vault: LoginDetailsVault };
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -57,6 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
     void deps.client.connection.withDeadline(Date.now() + requestTimeoutMs, async () => next());
   });
   app.use('/cases', casesRouter({ ...deps, metrics }));
+  if (deps.remote) app.use('/remote', remoteRouter({ ...deps, ...deps.remote }));
   app.use('/calendars', calendarsRouter(deps));
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));

@@ -1,6 +1,8 @@
 /** API configuration, parsed once at start-up; a bad variable stops the API with its name. */
 import { z } from 'zod';
 import { auditDirectoryFrom } from '../activities/audit-archive';
+import { documentDirectoryFrom } from '../activities/documents';
+import { parseSealingKeys, secretDirectoryFrom } from '../activities/login-details';
 import { DEFAULT_CUSTOMER_ID_CLAIM, DEFAULT_JWT_ALGORITHMS, DEFAULT_ROLE_CLAIM, JWT_ALGORITHMS, type JwtConfig } from './access/jwt';
 import { apiKeysFileFrom } from './access/keys';
 
@@ -70,6 +72,10 @@ export function parseApiConfig(env: NodeJS.ProcessEnv = process.env) {
     taskQueue: data.AFTERCARE_TASK_QUEUE,
     requestTimeoutMs: data.AFTERCARE_REQUEST_TIMEOUT_MS,
     auditDirectory: auditDirectoryFrom(env),
+    /** Shared with the worker: the documents it writes, the sealed logins it opens (same keys). */
+    documentDirectory: documentDirectoryFrom(env),
+    secretDirectory: secretDirectoryFrom(env),
+    sealingKeys: parseSealingKeys(env),
     apiKeysFile: apiKeysFileFrom(env),
     /** Bearer JWTs from the operator's identity provider; undefined when off. */
     jwt,

@@ -1,4 +1,6 @@
 /** API entry point: listens, and shuts down cleanly on SIGINT/SIGTERM. */
+import { DocumentStore } from '../activities/documents';
+import { LoginDetailsVault } from '../activities/login-details';
 import { createJwtVerifier } from './access/jwt';
 import { KeyStore } from './access/keys';
 import { createApp } from './app';
@@ -15,6 +17,7 @@ function main(): void {
     auditDirectory: config.auditDirectory,
     keys: new KeyStore(config.apiKeysFile),
     pageTokenKey: config.pageTokenKey,
+    remote: { documents: new DocumentStore(config.documentDirectory), vault: new LoginDetailsVault(config.secretDirectory, config.sealingKeys) },
     ...(config.jwt && { jwt: createJwtVerifier(config.jwt) }),
   }).listen(config.port, () => {
     console.log(`Aftercare API listening on http://localhost:${config.port}`);

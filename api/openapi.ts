@@ -15,6 +15,8 @@ import { applyContractBody } from './cases/apply-contract';
 import { callBackParams, caseIdParams, caseSearchQuery, createCaseBody, historyQuery, idempotencyKey, surveyBody } from './cases/schemas';
 import { contractParams, createContractBody, customerParams } from './contracts/router';
 import { previewBody } from './deadlines/router';
+import { remoteActionSchemas } from '../domain/remote-actions';
+import { REMOTE_API_ACTIONS, authoriseBody, createRemoteBody, documentParams } from './remote/router';
 
 interface Operation {
   summary: string;
@@ -34,6 +36,18 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /cases/:caseId/history': { summary: 'Every recorded change of a case, in pages', params: caseIdParams, query: historyQuery },
   'GET /cases/:caseId/call-backs/:solutionNumber': { summary: 'The satisfaction call-back of a solution', params: callBackParams },
   'POST /cases/:caseId/call-backs/:solutionNumber/survey': { summary: 'The customer answers the survey', params: callBackParams, body: surveyBody, idempotent: true },
+  'POST /remote': { summary: 'Start remote maintenance directly (a hotline transfer starts it too)', body: createRemoteBody },
+  'GET /remote/:caseId': { summary: 'Read a remote maintenance case', params: caseIdParams },
+  ...Object.fromEntries(
+    REMOTE_API_ACTIONS.map((type) => [`POST /remote/:caseId/${type}`, { summary: `Remote action: ${type}`, params: caseIdParams, body: remoteActionSchemas[type], idempotent: true }]),
+  ),
+  'POST /remote/:caseId/authorise': {
+    summary: "The customer's authorisation: the login details are sealed by the API; history holds only their reference",
+    params: caseIdParams,
+    body: authoriseBody,
+  },
+  'GET /remote/:caseId/documents': { summary: 'The documents of a remote case (report, signed confirmation)', params: caseIdParams },
+  'GET /remote/:caseId/documents/:documentId': { summary: 'Download a document (PDF)', params: documentParams },
   'POST /contracts': { summary: 'Create a contract (the same terms again 200; other terms 409)', body: createContractBody },
   'GET /contracts/:contractId': { summary: 'Read a contract', params: contractParams },
   'GET /contracts/:contractId/amendments': { summary: "A contract's amendments, oldest first", params: contractParams },

@@ -10,6 +10,7 @@
  * otherwise keep the old files (they prove `patched()` keeps them replaying) and add new ones.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -20,7 +21,10 @@ import { caseSearchAttributes } from '../workflows/search-attributes';
 import { callBackWorkflowId } from '../domain/products';
 import { WEEKDAYS, type CalendarSpec } from '../domain/calendar';
 import { presetPolicy } from '../domain/sla-policy';
-import { contractWorkflow, hotlineWorkflow, officialDaysWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { contractWorkflow, hotlineWorkflow, officialDaysWorkflow, remoteWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { remoteStateQuery, remoteUpdates } from '../workflows/remote';
+import type { RemoteCase } from '../domain/remote-case';
+import type { RunningWorker } from '../test/helpers/environments';
 import { amendContractUpdate } from '../workflows/contract';
 import { addYearUpdate } from '../workflows/official-days';
 import { hotlineUpdates } from '../workflows/messages';
@@ -36,6 +40,7 @@ const silent = { closing: { callBackSampleRate: 0 } };
 interface Run {
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  worker: RunningWorker;
   start(intake: HotlineIntake): Promise<WorkflowHandle<typeof hotlineWorkflow>>;
   /** Waits for the run to finish (tolerating failure) unless it is an entity that runs on, then saves its history. */
   save(name: string, handle: WorkflowHandle, options?: { running?: boolean }): Promise<void>;
@@ -243,6 +248,79 @@ const scenarios: Record<string, (run: Run) => Promise<void>> = {
   },
 };
 
+/** A remote case through its steps to the open port, against an echo server standing in for the customer's system. */
+async function remoteToOpenPort(run: Run, remote: WorkflowHandle<typeof remoteWorkflow>, target: { host: string; port: number }): Promise<void> {
+  const until = async (done: (state: RemoteCase) => boolean) => {
+    while (!done(await remote.query(remoteStateQuery))) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  await until((state) => state.awaiting.includes('agree-appointment'));
+  await remote.executeUpdate(remoteUpdates['agree-appointment'], { args: [{ by, at: new Date(await run.env.currentTimeMs()).toISOString() }] });
+  await remote.executeUpdate(remoteUpdates['state-scope'], { args: [{ by: 'customer', scope: 'The export job on db01' }] });
+  const sealed = await run.worker.deps.remoteAccess.vault.seal(`${remote.workflowId}.login`, { username: 'ops', password: 'recorded-secret' });
+  await remote.executeUpdate(remoteUpdates.authorise, { args: [{ by: 'customer', target, loginReference: sealed.reference, keyId: sealed.keyId }] });
+  await remote.executeUpdate(remoteUpdates['report-backup'], { args: [{ by }] });
+  await until((state) => state.awaiting.includes('report-work'));
+}
+
+async function withEchoServer(body: (target: { host: string; port: number }) => Promise<void>): Promise<void> {
+  const echo = net.createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  try {
+    await body({ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port });
+  } finally {
+    echo.close();
+  }
+}
+
+const remoteScenarios: Record<string, (run: Run) => Promise<void>> = {
+  async 'transferred-to-remote'(run) {
+    await withEchoServer(async (target) => {
+      const intake = hotlineIntake({ preset: '000', severity: '2', ...silent });
+      const hotline = await run.start(intake);
+      await hotline.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'agent-li', to: 'remote', situation: 'The export fails only on the customer server' }] });
+      const remote = run.env.client.workflow.getHandle<typeof remoteWorkflow>(`remote-${intake.caseId}`);
+      await remoteToOpenPort(run, remote, target);
+      await remote.executeUpdate(remoteUpdates['report-work'], { args: [{ by, outcome: 'done', workDone: 'Rebuilt the export index', patches: ['8.5.2-p3'] }] });
+      const waitFor = async (action: string) => {
+        while (!(await remote.query(remoteStateQuery)).awaiting.includes(action as never)) await new Promise((resolve) => setTimeout(resolve, 100));
+      };
+      await waitFor('confirm-resolution');
+      await remote.executeUpdate(remoteUpdates['confirm-resolution'], { args: [{ by: 'customer' }] });
+      await remote.executeUpdate(remoteUpdates['give-advice'], { args: [{ by, advice: 'Rebuild the index after each upgrade' }] });
+      await waitFor('sign-confirmation');
+      await remote.executeUpdate(remoteUpdates['sign-confirmation'], { args: [{ by: 'customer', method: 'online' }] });
+      await run.save('remote-solved', remote);
+      await hotline.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+      await run.save('hotline-transferred-remote', hotline);
+    });
+  },
+  async 'remote-withdrawn'(run) {
+    await withEchoServer(async (target) => {
+      const caseId = uniqueId('case');
+      const remote = await run.env.client.workflow.start(remoteWorkflow, {
+        workflowId: `remote-${caseId}`,
+        taskQueue: run.taskQueue,
+        args: [
+          {
+            caseId,
+            customer: { id: 'cust-1', name: '上海示例科技有限公司', email: 'it@example.cn' },
+            timeZone: 'Asia/Shanghai',
+            policy: presetPolicy('001', 'Asia/Shanghai'),
+            severity: 'L2',
+            reportedMs: await run.env.currentTimeMs(),
+            openedBy: by,
+            situation: 'The OA mail module hangs',
+          },
+        ],
+      });
+      await remoteToOpenPort(run, remote, target);
+      await remote.executeUpdate(remoteUpdates.withdraw, { args: [{ by: 'customer', reason: 'Restored from our own backup' }] });
+      await run.save('remote-withdrawn', remote);
+    });
+  },
+};
+Object.assign(scenarios, remoteScenarios);
+
 async function record(name: string, scenario: (run: Run) => Promise<void>): Promise<void> {
   const env = await createTimeSkippingEnv();
   const worker = await startWorker(env, uniqueId(`record-${name}`), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
@@ -250,6 +328,7 @@ async function record(name: string, scenario: (run: Run) => Promise<void>): Prom
     await scenario({
       env,
       taskQueue: worker.taskQueue,
+      worker,
       async start(intake) {
         const reported = { ...intake, reportedAt: new Date(await env.currentTimeMs()).toISOString() };
         // Under rules 2 the API starts a case with its first search attributes; the recording does too.

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(connect.connectionOptions);
   const documents = new DocumentStore(config.documentDirectory);
   const remoteAccess = { gateway: new RemoteAccessGateway(), vault: new LoginDetailsVault(config.secretDirectory, config.sealingKeys), gatewayQueue: gatewayQueueOf(config.taskQueue) };
-  if (config.sealingKeys.ephemeral) console.warn('No AFTERCARE_SEALING_KEYS: remote login details sealed now cannot be opened after a restart');
+  if (config.sealingKeys.generatedFile) console.warn(`No AFTERCARE_SEALING_KEYS: sealing remote login details with the key generated in ${config.sealingKeys.generatedFile} (this machine only)`);
   const worker = await createWorker({
     connection,
     namespace: connect.namespace,

@@ -4,7 +4,18 @@
  * remote port is closed whatever happens — work failed, customer withdrew, workflow cancelled —
  * and the login details never enter history: the API seals them, only their reference is here.
  */
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { parseActionWith } from '../domain/actions';
@@ -46,9 +57,13 @@ export const remoteSignals = Object.fromEntries(REMOTE_ACTION_TYPES.map((type) =
 export const remoteUpdates = Object.fromEntries(REMOTE_ACTION_TYPES.map((type) => [type, defineUpdate(type)])) as RemoteUpdates;
 export const remoteStateQuery = defineQuery<RemoteCase>('state');
 
-/** Activities that keep the customer's system safe: retried briefly, each labelled in the Web UI. */
+/** The port opens in a worker, retried briefly; each activity is labelled in the Web UI. */
 const access = (summary: string) => proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5 }, summary });
-const documents = (summary: string) => proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', summary });
+/**
+ * Short work on files the worker shares with the API (documents, sealed logins): local activities,
+ * one marker each in history instead of a scheduled task and a workflow task to hear back.
+ */
+const local = (summary: string) => proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', summary });
 
 export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult> {
   const calendars = new PolicyCalendars(intake.policy);
@@ -109,8 +124,8 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
       state.appointment = { atMs: Date.parse(appointment.at), by: appointment.by };
       audit('appointment-agreed', appointment.by, appointment.at);
       state.outbox.push(remoteEmails.appointment(state, state.appointment.atMs));
-      meet('response', appointment.by);
-      report({ kind: 'accepted', product: 'remote', by: appointment.by });
+      meetEvent(state, 'response', Date.now(), calendars);
+      report({ kind: 'accepted', product: 'remote', by: appointment.by, ...(state.parent?.ownsEvents.includes('response') && { meets: ['response'] }) });
 
       // 2. The customer states what is to be maintained (M003-4).
       step('scope');
@@ -161,17 +176,17 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
       const advice = await inbox.next(['give-advice']);
       state.advice = { text: advice.advice, by: advice.by };
       audit('advice-given', advice.by, advice.advice);
-      const produced = await documents('Remote maintenance report (PDF)').produceDocument({ documentId: `${workflowId}.report`, content: remoteReportContent(state) });
+      const produced = await local('Remote maintenance report (PDF)').produceDocument({ documentId: `${workflowId}.report`, content: remoteReportContent(state) });
       state.report = { documentId: produced.documentId, sha256: produced.sha256 };
       audit('report-produced', SYSTEM, `${produced.documentId}, SHA-256 ${produced.sha256}`);
       state.outbox.push(remoteEmails.report(state, state.report));
 
       // 9. The customer's signed confirmation 《客户故障维护确认书》 (M002-3, C12).
       step('confirmation');
-      const form = await documents('Maintenance confirmation form (PDF)').produceDocument({ documentId: `${workflowId}.confirmation`, content: confirmationContent(state) });
+      const form = await local('Maintenance confirmation form (PDF)').produceDocument({ documentId: `${workflowId}.confirmation`, content: confirmationContent(state) });
       state.confirmation = { documentId: form.documentId, sha256: form.sha256 };
       const signing = await inbox.next(['sign-confirmation']);
-      const signature = await documents('Record the customer’s signature').signDocument({ documentId: form.documentId, signedBy: signing.by, signedAtMs: Date.now(), method: signing.method });
+      const signature = await local('Record the customer’s signature').signDocument({ documentId: form.documentId, signedBy: signing.by, signedAtMs: Date.now(), method: signing.method });
       state.confirmation = { ...state.confirmation, signedBy: signature.signedBy, signedAtMs: Date.parse(signature.signedAt), method: signature.method };
       audit('confirmation-signed', signing.by, `${signing.method}, document SHA-256 ${signature.documentSha256}`);
       state.outcome = 'solved';
@@ -258,7 +273,7 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
 
   async function destroyLogin(): Promise<void> {
     if (!state.login || state.login.destroyed) return;
-    await access('Destroy the sealed login details').destroyLoginDetails({ loginReference: state.login.reference });
+    await local('Destroy the sealed login details').destroyLoginDetails({ loginReference: state.login.reference });
     state.login.destroyed = true;
     audit('login-destroyed', SYSTEM, state.login.reference);
   }

@@ -103,7 +103,7 @@ function authorize(deps: AccessDeps): RequestHandler {
     const roles = ROUTE_ACCESS[key] ?? [];
     if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `A ${principal.role} may not call ${key}`);
     const params = req.params as Record<string, string>;
-    const workflows = workflowsNamedBy(params);
+    const workflows = workflowsNamedBy(req.baseUrl, params);
     // The workflow a request concerns and its route pattern, for its log line and metrics (logging.ts, metrics.ts).
     res.locals.route = key;
     res.locals.workflowId = workflows.case ?? workflows.contract;
@@ -119,10 +119,11 @@ interface NamedWorkflows {
   contract?: string;
 }
 
-/** The workflows a route's path names. */
-function workflowsNamedBy(params: Record<string, string>): NamedWorkflows {
+/** The workflows a route's path names: a case id under /remote names the remote case, else the hotline's. */
+function workflowsNamedBy(baseUrl: string, params: Record<string, string>): NamedWorkflows {
+  const product = baseUrl === '/remote' ? 'remote' : 'hotline';
   return {
-    ...(params.caseId !== undefined && { case: caseWorkflowId('hotline', params.caseId) }),
+    ...(params.caseId !== undefined && { case: caseWorkflowId(product, params.caseId) }),
     ...(params.contractId !== undefined && { contract: contractWorkflowId(params.contractId) }),
   };
 }

@@ -3,6 +3,7 @@
  * entry is refused to everyone, so a new route is closed until it is given its roles here.
  */
 import { API_ACTION_TYPES } from '../../domain/hotline-actions';
+import type { RemoteActionType } from '../../domain/remote-actions';
 import type { Role } from './keys';
 
 type ApiActionType = (typeof API_ACTION_TYPES)[number];
@@ -29,6 +30,21 @@ const ACTION_ROLES: Record<ApiActionType, readonly Role[]> = {
   reopen: CUSTOMER,
 };
 
+/** Remote maintenance: the engineer works, the customer authorises, confirms and signs (M002-3). */
+const REMOTE_ACTION_ROLES: Record<RemoteActionType, readonly Role[]> = {
+  'agree-appointment': CASE_WORK,
+  'state-scope': [...CASE_WORK, 'customer'],
+  authorise: CUSTOMER,
+  // By preset the customer backs up (001) or the engineer does (003).
+  'report-backup': [...CASE_WORK, 'customer'],
+  'report-work': CASE_WORK,
+  'confirm-resolution': CUSTOMER,
+  'reject-resolution': CUSTOMER,
+  'give-advice': CASE_WORK,
+  'sign-confirmation': CUSTOMER,
+  withdraw: [...CASE_WORK, 'customer'],
+};
+
 export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'POST /cases': CASE_WORK,
   // A customer's search is narrowed to its own cases (cases/search.ts).
@@ -39,6 +55,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'GET /cases/:caseId/history': EVERYONE,
   'GET /cases/:caseId/call-backs/:solutionNumber': EVERYONE,
   'POST /cases/:caseId/call-backs/:solutionNumber/survey': CUSTOMER,
+  'POST /remote': CASE_WORK,
+  'GET /remote/:caseId': EVERYONE,
+  ...Object.fromEntries(Object.entries(REMOTE_ACTION_ROLES).map(([type, roles]) => [`POST /remote/:caseId/${type}`, roles])),
+  'GET /remote/:caseId/documents': EVERYONE,
+  'GET /remote/:caseId/documents/:documentId': EVERYONE,
   'POST /contracts': ['admin'],
   'GET /contracts/:contractId': EVERYONE,
   'GET /contracts/:contractId/amendments': EVERYONE,

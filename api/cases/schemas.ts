@@ -45,52 +45,58 @@ const CONTRACT_TERMS = ['preset', 'timeZone', 'servicePeriods', 'calendarData', 
  * A case either names its contract (`contractId`: policy, calendar, periods and customer come from
  * it) or carries those itself (`preset`, `servicePeriods`, `customer`, optional `timeZone`).
  */
-export const createCaseBody = z
-  .object({
-    caseId: identifier.optional(),
-    contractId: identifier.optional(),
-    customer: customerSchema.optional(),
-    problem: z.object({
-      description: plainText(1, 5000),
-      type: z.enum(PROBLEM_TYPES),
-      softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
-      environment: plainText(1, 1000),
-    }),
-    preset: z.enum(PRESET_IDS).optional(),
-    severity: z.string().min(1).max(40),
-    timeZone: timeZoneSchema.optional(),
-    calendarData: calendarDataSchema.optional(),
-    /** Without a contract: who gets warnings and breach notices, and when (defaults: nobody, 80 %). */
-    notices: z
-      .object({
-        noticeRecipients: z.array(z.email()).max(20).default([]),
-        preBreachWarning: preBreachWarningSchema.default({ atPercent: DEFAULT_WARNING_PERCENT }),
-        noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
-      })
-      .optional(),
-    reportedAt: reportedAtSchema.optional(),
-    servicePeriods: servicePeriodsSchema.optional(),
-    paidWorkRequested: z.boolean().default(false),
-    /** How the report came in: only some channels close by themselves (R-001-8). */
-    channel: z.enum(CHANNELS).default('phone'),
-    closing: closingTermsSchema.optional(),
-  })
-  .superRefine((body, ctx) => {
-    if (body.contractId !== undefined) {
-      for (const term of CONTRACT_TERMS) {
-        if (body[term] !== undefined) ctx.addIssue({ code: 'custom', path: [term], message: `Comes from contract ${body.contractId}; leave it out or amend the contract` });
-      }
-      return;
+export const createCaseFields = z.object({
+  caseId: identifier.optional(),
+  contractId: identifier.optional(),
+  customer: customerSchema.optional(),
+  problem: z.object({
+    description: plainText(1, 5000),
+    type: z.enum(PROBLEM_TYPES),
+    softwareVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version as major.medium.minor, e.g. 8.5.2'),
+    environment: plainText(1, 1000),
+  }),
+  preset: z.enum(PRESET_IDS).optional(),
+  severity: z.string().min(1).max(40),
+  timeZone: timeZoneSchema.optional(),
+  calendarData: calendarDataSchema.optional(),
+  /** Without a contract: who gets warnings and breach notices, and when (defaults: nobody, 80 %). */
+  notices: z
+    .object({
+      noticeRecipients: z.array(z.email()).max(20).default([]),
+      preBreachWarning: preBreachWarningSchema.default({ atPercent: DEFAULT_WARNING_PERCENT }),
+      noticesOutsideWorkingTime: noticesOutsideWorkingTimeSchema.optional(),
+    })
+    .optional(),
+  reportedAt: reportedAtSchema.optional(),
+  servicePeriods: servicePeriodsSchema.optional(),
+  paidWorkRequested: z.boolean().default(false),
+  /** How the report came in: only some channels close by themselves (R-001-8). */
+  channel: z.enum(CHANNELS).default('phone'),
+  closing: closingTermsSchema.optional(),
+});
+
+/** A case under a contract takes its terms from it; without one, it carries them (and a severity its preset has). */
+export function contractTermsRule(
+  body: { contractId?: string; customer?: unknown; servicePeriods?: unknown; preset?: (typeof PRESET_IDS)[number]; severity: string } & Partial<Record<(typeof CONTRACT_TERMS)[number], unknown>>,
+  ctx: z.RefinementCtx,
+): void {
+  if (body.contractId !== undefined) {
+    for (const term of CONTRACT_TERMS) {
+      if (body[term] !== undefined) ctx.addIssue({ code: 'custom', path: [term], message: `Comes from contract ${body.contractId}; leave it out or amend the contract` });
     }
-    for (const term of ['customer', 'servicePeriods'] as const) {
-      if (body[term] === undefined) ctx.addIssue({ code: 'custom', path: [term], message: 'Required without a contractId' });
-    }
-    const preset = body.preset ?? DEFAULT_PRESET;
-    const levels = presetPolicy(preset).levels.map((level) => level.id);
-    if (!levels.includes(body.severity)) {
-      ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
-    }
-  });
+    return;
+  }
+  for (const term of ['customer', 'servicePeriods'] as const) {
+    if (body[term] === undefined) ctx.addIssue({ code: 'custom', path: [term], message: 'Required without a contractId' });
+  }
+  const preset = body.preset ?? DEFAULT_PRESET;
+  const levels = presetPolicy(preset).levels.map((level) => level.id);
+  if (!levels.includes(body.severity)) {
+    ctx.addIssue({ code: 'custom', path: ['severity'], message: `Preset ${preset} has no severity "${body.severity}"; use one of ${levels.join(', ')}` });
+  }
+}
+
+export const createCaseBody = createCaseFields.superRefine(contractTermsRule);
 
 export type CreateCaseBody = z.infer<typeof createCaseBody>;
 

@@ -38,7 +38,8 @@ export interface Handoff {
 
 /** A product's report to the case it was handed (a signal addressed by the case's workflow id). */
 export type ProductReport =
-  | { kind: 'accepted'; product: HandoffProduct; by: string }
+  /** `meets`: the parent's events the acceptance meets at once (the appointment is the response). */
+  | { kind: 'accepted'; product: HandoffProduct; by: string; meets?: MeetingEvent[] }
   | { kind: 'event'; product: HandoffProduct; event: MeetingEvent; by: string }
   | { kind: 'outcome'; product: HandoffProduct; outcome: HandoffOutcome; text: string; by: string };
 
@@ -91,6 +92,10 @@ export function applyProductReport(state: HandingCase & { owner?: string }, repo
       handoff.acceptedBy = report.by;
       recordEntry(state, atMs, 'handoff-accepted', report.by, `${report.product} accepted the case; it now owns it (was ${state.owner ?? 'unowned'})`);
       if (state.owner !== undefined) state.owner = report.by;
+      for (const event of report.meets ?? []) {
+        const met = meetEvent(state, event, atMs, calendars);
+        recordEntry(state, atMs, `${report.product}-${event}`, report.by, met.length > 0 ? `meets ${met.join(', ')}` : undefined);
+      }
       return true;
     case 'event': {
       const met = meetEvent(state, report.event, atMs, calendars);

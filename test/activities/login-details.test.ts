@@ -69,10 +69,14 @@ describe('login details vault', () => {
     expect((await failureOf(vault.open('remote-C-6.login'))).type).toBe(LOGIN_DETAILS_UNAVAILABLE);
   });
 
-  it('rejects a key that is not 32 bytes, naming the variable, and flags a process-only key when none is set', async () => {
+  it('rejects a key that is not 32 bytes, naming the variable, and generates one shared key when none is set', async () => {
     expect(() => parseSealingKeys({ AFTERCARE_SEALING_KEYS: `k:${randomBytes(16).toString('base64')}` })).toThrow(/AFTERCARE_SEALING_KEYS: key "k" is 16 bytes/);
     expect(() => parseSealingKeys({ AFTERCARE_SEALING_KEYS: 'no-colon' })).toThrow(/AFTERCARE_SEALING_KEYS/);
-    expect(parseSealingKeys({}).ephemeral).toBe(true);
+    // Without a configured key, API and worker on one machine share one generated into the data folder.
+    const generated = parseSealingKeys({ AFTERCARE_DATA_DIR: directory });
+    expect(generated.generatedFile).toBe(path.join(directory, 'sealing-keys'));
+    expect((await stat(generated.generatedFile!)).mode & 0o777).toBe(0o600);
+    expect(parseSealingKeys({ AFTERCARE_DATA_DIR: directory }).current).toEqual(generated.current);
     expect(secretDirectoryFrom({ AFTERCARE_DATA_DIR: '/srv/aftercare' })).toBe('/srv/aftercare/secrets');
   });
 });

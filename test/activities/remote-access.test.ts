@@ -62,6 +62,13 @@ describe('remote access gateway', () => {
     expect(await connectionRefused(opened.port)).toBe(true);
   });
 
+  it('keeps a port open whose limit is further away than one Node timer can wait (2^31 ms)', async () => {
+    const opened = await gateway.open({ sessionId: 'remote-far', target, closesAtMs: Date.now() + 30 * 86_400_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(gateway.openSessions().map((session) => session.sessionId)).toEqual(['remote-far']);
+    expect(await exchange(opened.port, 'far')).toBe('far');
+  });
+
   it('opens remote access only with sealed login details that still exist, and names its own queue for the close', async () => {
     const vault = new LoginDetailsVault(directory, parseSealingKeys({ AFTERCARE_SEALING_KEYS: `k:${randomBytes(32).toString('base64')}` }));
     const activities = createRemoteAccessActivities({ gateway, vault, gatewayQueue: 'aftercare-gateway-test' });

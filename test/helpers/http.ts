@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../../api/access/jwt';
 import { KeyStore } from '../../api/access/keys';
-import { createApp } from '../../api/app';
+import { type AppDeps, createApp } from '../../api/app';
 import { createLogger } from '../../api/logging';
 import { type RunningWorker, createDevServerEnv, startWorker } from './environments';
 import { type Caller, bearers, usualCaller } from './callers';
@@ -32,6 +32,7 @@ export async function startApi(
     keysFile?: string;
     /** Request log lines (else dropped). */ logLines?: string[];
     /** Bearer JWTs beside the keys. */ jwt?: JwtVerifier;
+    /** The worker's document store and login vault, for the /remote routes. */ remote?: AppDeps['remote'];
   } = {},
 ): Promise<RunningApi> {
   const {
@@ -42,7 +43,7 @@ export async function startApi(
   const keys = new KeyStore(keysFile);
   const logger = createLogger('aftercare-api', { write: (line: string) => void options.logLines?.push(line) });
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys, logger, jwt: options.jwt }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ client, taskQueue, auditDirectory, requestTimeoutMs, keys, logger, jwt: options.jwt, remote: options.remote }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -93,7 +94,11 @@ export function useApiStack(name: string): ApiStack {
   } as ApiStack;
   beforeAll(async () => {
     stack.worker = await startWorker(await createDevServerEnv(), uniqueId(`${name}-tq`), mkdtempSync(path.join(tmpdir(), 'aftercare-outbox-')));
-    stack.api = await startApi(stack.worker.env.client, stack.worker.taskQueue, { auditDirectory: stack.worker.auditDirectory });
+    const { deps } = stack.worker;
+    stack.api = await startApi(stack.worker.env.client, stack.worker.taskQueue, {
+      auditDirectory: stack.worker.auditDirectory,
+      remote: { documents: deps.documents.store, vault: deps.remoteAccess.vault },
+    });
   });
   afterAll(async () => {
     await stack.api?.close();

@@ -50,6 +50,10 @@ test('the committed histories cover every hotline outcome, the call-back, contra
       'contract-amendments-archived.json',
       'contract-amended-before-archive.json',
       'official-days.json',
+      // Remote maintenance: handed over by a hotline case and solved; withdrawn with the port open.
+      'hotline-transferred-remote.json',
+      'remote-solved.json',
+      'remote-withdrawn.json',
     ]),
   );
 });
