@@ -3,6 +3,7 @@
  * child with its policy snapshot; the product reports by a signal addressed by the case's workflow
  * id (not its run), so the case may continue as new while the product runs.
  */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, defineSignal, getExternalWorkflowHandle, log, startChild } from '@temporalio/workflow';
 import type { HandingCase, ParentCase, ProductReport } from '../domain/case/handoff';
 import { eventsOwnedByCase } from '../domain/case/handoff';
@@ -21,7 +22,7 @@ export async function startHandoffs(state: HandingCase, owner: string): Promise<
     if (handoff.state !== 'starting') continue;
     const parent: ParentCase = { workflowId: caseWorkflowId(state.product, state.caseId), product: state.product, ownsEvents: eventsOwnedByCase(state, handoff.to) };
     const intake: RemoteIntake = {
-      caseId: state.caseId,
+      caseId: handoff.caseId,
       customer: state.customer,
       timeZone: state.timeZone,
       policy: state.policy,
@@ -34,14 +35,22 @@ export async function startHandoffs(state: HandingCase, owner: string): Promise<
       ...(state.notices && { notices: state.notices }),
       parent,
     };
-    await startChild(WORKFLOW_TYPES[handoff.to], {
-      workflowId: handoff.workflowId,
-      // The case may continue as new (or close) while the product runs: the product goes on.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [intake],
-      staticSummary: `${handoff.to} for case ${state.caseId} · ${state.customer.name}`,
-      staticDetails: handoff.situation.slice(0, 500),
-    });
+    try {
+      await startChild(WORKFLOW_TYPES[handoff.to], {
+        workflowId: handoff.workflowId,
+        // The case may continue as new (or close) while the product runs: the product goes on.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [intake],
+        staticSummary: `${handoff.to} for case ${state.caseId} · ${state.customer.name}`,
+        staticDetails: handoff.situation.slice(0, 500),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // That product case runs already (started directly): the hand-over ends, the case stays here.
+      handoff.state = 'failed';
+      recordEntry(state, Date.now(), 'handoff-refused', SYSTEM, `${handoff.workflowId} is running already; the case stays with ${owner}`);
+      continue;
+    }
     handoff.state = 'running';
     recordEntry(state, Date.now(), 'handoff-started', SYSTEM, handoff.workflowId);
   }

@@ -26,6 +26,8 @@ export type HandoffOutcome = 'solved' | 'failed' | 'withdrawn';
 
 export interface Handoff {
   to: HandoffProduct;
+  /** The product's case id (see handoffCaseId). */
+  caseId: string;
   workflowId: string;
   /** The write-up of the actual situation the product starts from (003 hotline step 5). */
   situation: string;
@@ -60,8 +62,18 @@ export function activeHandoff(state: HandingCase): Handoff | undefined {
   return state.handoffs?.find((handoff) => handoff.state === 'starting' || handoff.state === 'running' || handoff.state === 'accepted');
 }
 
+/**
+ * The product's case id: the case's own, and for a second hand-over to the same product (remote
+ * failed once, say) `<caseId>-2`, so that each run keeps its own workflow id and documents.
+ */
+export function handoffCaseId(state: HandingCase, to: HandoffProduct): string {
+  const earlier = (state.handoffs ?? []).filter((handoff) => handoff.to === to).length;
+  return earlier === 0 ? state.caseId : `${state.caseId}-${earlier + 1}`;
+}
+
 export function handOver(state: HandingCase, to: HandoffProduct, situation: string, by: string, atMs: number): Handoff {
-  const handoff: Handoff = { to, workflowId: caseWorkflowId(to, state.caseId), situation, by, atMs, state: 'starting' };
+  const caseId = handoffCaseId(state, to);
+  const handoff: Handoff = { to, caseId, workflowId: caseWorkflowId(to, caseId), situation, by, atMs, state: 'starting' };
   (state.handoffs ??= []).push(handoff);
   recordEntry(state, atMs, 'transferred', by, `to ${to}: ${situation}`);
   return handoff;

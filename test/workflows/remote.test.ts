@@ -72,8 +72,8 @@ async function start(preset: PresetId = '000', overrides: Partial<RemoteIntake> 
     ...overrides,
   };
   // A solved case starts its satisfaction call-back, which keeps timers of its own.
-  startedIds.push(`remote-${caseId}`, callBackWorkflowId(caseId, 1));
-  return env.client.workflow.start(remoteWorkflow, { workflowId: `remote-${caseId}`, taskQueue, args: [intake] });
+  startedIds.push(`remote-${intake.caseId}`, callBackWorkflowId(intake.caseId, 1));
+  return env.client.workflow.start(remoteWorkflow, { workflowId: `remote-${intake.caseId}`, taskQueue, args: [intake] });
 }
 
 type Handle = WorkflowHandle<typeof remoteWorkflow>;
@@ -116,6 +116,28 @@ function updateFailure(error: unknown): ApplicationFailure {
 }
 
 describe('remote maintenance', () => {
+  // The tests that let server time pass come first, while nothing else runs on the server.
+  it('closes the port by itself at the session time limit; the work is still reported afterwards', async () => {
+    const handle = await start();
+    const port = await openPort(handle);
+    const { terms } = await stateOf(handle);
+    await env.sleep((terms.sessionLimitMinutes + 1) * MINUTE);
+    const state = await waitFor(handle, (current) => current.sessions[0].closedMs !== null);
+    expect(state.sessions[0].closedBecause).toBe('the session reached its time limit');
+    expect(await connectionRefused(port)).toBe(true);
+    await act(handle, 'report-work', { by: 'engineer-wang', outcome: 'failed', workDone: 'The cause is in the storage array, not the software', patches: [] });
+    expect((await handle.result()).outcome).toBe('failed');
+  });
+
+  it('records a breach when no appointment is agreed within the response window', async () => {
+    const handle = await start('000');
+    const before = await stateOf(handle);
+    const window = before.windows.find((candidate) => candidate.metBy === 'response')!;
+    await env.sleep(window.dueMs! - (await env.currentTimeMs()) + MINUTE);
+    const state = await waitFor(handle, (current) => current.breaches.length > 0);
+    expect(state.breaches[0]).toMatchObject({ window: window.name });
+  });
+
   it('runs the seed steps in order: the port forwards during the work, is refused after it, and the signed confirmation ends the case', async () => {
     const handle = await start();
     const port = await openPort(handle);
@@ -178,18 +200,6 @@ describe('remote maintenance', () => {
     expect(state.sessions[0].closedBecause).toMatch(/ended/);
   });
 
-  it('closes the port by itself at the session time limit; the work is still reported afterwards', async () => {
-    const handle = await start();
-    const port = await openPort(handle);
-    const { terms } = await stateOf(handle);
-    await env.sleep((terms.sessionLimitMinutes + 1) * MINUTE);
-    const state = await waitFor(handle, (current) => current.sessions[0].closedMs !== null);
-    expect(state.sessions[0].closedBecause).toBe('the session reached its time limit');
-    expect(await connectionRefused(port)).toBe(true);
-    await act(handle, 'report-work', { by: 'engineer-wang', outcome: 'failed', workDone: 'The cause is in the storage array, not the software', patches: [] });
-    expect((await handle.result()).outcome).toBe('failed');
-  });
-
   it('waits for the customer’s backup before any work under preset 001, and refuses work reported before it', async () => {
     const handle = await start('001');
     await act(handle, 'agree-appointment', { by: 'engineer-wang', at: new Date(await env.currentTimeMs()).toISOString() });
@@ -217,15 +227,6 @@ describe('remote maintenance', () => {
     const handle = await start('000', { severity: 'L9' });
     const failure = await handle.result().catch((error: unknown) => (error as { cause?: ApplicationFailure }).cause);
     expect(failure).toMatchObject({ type: 'InvalidIntake', nonRetryable: true });
-  });
-
-  it('records a breach when no appointment is agreed within the response window', async () => {
-    const handle = await start('000');
-    const before = await stateOf(handle);
-    const window = before.windows.find((candidate) => candidate.metBy === 'response')!;
-    await env.sleep(window.dueMs! - (await env.currentTimeMs()) + MINUTE);
-    const state = await waitFor(handle, (current) => current.breaches.length > 0);
-    expect(state.breaches[0]).toMatchObject({ window: window.name });
   });
 
   it('takes a hotline case by transfer: the agent owns it until remote accepts, and the solution returns to the case', async () => {
@@ -257,5 +258,22 @@ describe('remote maintenance', () => {
     state = await until((current) => current.handoffs?.[0]?.state === 'solved');
     expect(state.status).toBe('solved');
     expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['transferred', 'handoff-started', 'handoff-accepted', 'handoff-solved']));
+  });
+
+  it('ends a transfer whose remote case runs already (started directly) and keeps the case with its agent', async () => {
+    const intake = { ...hotlineIntake({ severity: '2' }), reportedAt: new Date(await env.currentTimeMs()).toISOString() };
+    await start('000', { caseId: intake.caseId });
+    const hotlineId = `hotline-${intake.caseId}`;
+    startedIds.push(hotlineId);
+    const hotline = await env.client.workflow.start(hotlineWorkflow, { workflowId: hotlineId, taskQueue, args: [{ intake }] });
+    await hotline.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'agent-li', to: 'remote', situation: 'Needs a look' }] });
+    let state = (await hotline.query(caseStateQuery)) as HotlineCase;
+    for (let attempt = 0; attempt < 50 && state.handoffs?.[0]?.state === 'starting'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = (await hotline.query(caseStateQuery)) as HotlineCase;
+    }
+    expect(state.handoffs?.[0]?.state).toBe('failed');
+    expect(state.owner).toBe('agent-li');
+    expect(state.audit.map((entry) => entry.type)).toContain('handoff-refused');
   });
 });
