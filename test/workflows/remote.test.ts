@@ -230,7 +230,8 @@ describe('remote maintenance', () => {
   });
 
   it('takes a hotline case by transfer: the agent owns it until remote accepts, and the solution returns to the case', async () => {
-    const intake = { ...hotlineIntake({ severity: '2' }), reportedAt: new Date(await env.currentTimeMs()).toISOString() };
+    // Preset 004 calls back every solution: only the hotline case may, not the remote case too.
+    const intake = { ...hotlineIntake({ preset: '004', severity: 'standard' }), reportedAt: new Date(await env.currentTimeMs()).toISOString() };
     const hotlineId = `hotline-${intake.caseId}`;
     startedIds.push(hotlineId, `remote-${intake.caseId}`, callBackWorkflowId(intake.caseId, 1));
     const hotline = await env.client.workflow.start(hotlineWorkflow, { workflowId: hotlineId, taskQueue, args: [{ intake }] });
@@ -258,6 +259,9 @@ describe('remote maintenance', () => {
     state = await until((current) => current.handoffs?.[0]?.state === 'solved');
     expect(state.status).toBe('solved');
     expect(state.audit.map((entry) => entry.type)).toEqual(expect.arrayContaining(['transferred', 'handoff-started', 'handoff-accepted', 'handoff-solved']));
+    // The customer is called back by the hotline case only, not by the remote case too.
+    const remoteHistory = await remote.fetchHistory();
+    expect(remoteHistory.events?.filter((event) => event.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
   });
 
   it('ends a transfer whose remote case runs already (started directly) and keeps the case with its agent', async () => {
