@@ -1,5 +1,5 @@
 /**
- * The customer's login details for remote maintenance (002: authorisation and login details),
+ * The customer's login details for remote maintenance (M002-3, M002-9: authorisation and login details; D-13),
  * sealed before they come near a workflow: AES-256-GCM under a key from the worker's and API's
  * configuration, with a key id so the key can rotate. History holds only the reference; the
  * details are opened inside the activity that uses them and destroyed when the case ends.

@@ -1,5 +1,5 @@
 /**
- * The remote port (003 §2, 002: the remote tool and port are closed as soon as remote work ends):
+ * The remote port (R-003-3, D-12: the remote tool and port are closed as soon as remote work ends):
  * a TCP forwarder on loopback from a port this process opens to the customer's system. The
  * forwarder lives in the worker process that opened it, so the close is an activity on that
  * process's own task queue; it also closes by itself at the session's time limit (RemoteTerms.sessionLimitMinutes).

@@ -266,7 +266,7 @@ export function applyReport(state: HotlineCase, report: ProductReport, nowMs: nu
   return true;
 }
 
-/** The customer is told the next step and its time (003 hotline step 6). */
+/** The customer is told the next step and its time (R-003-1). */
 function handoffEmail(state: HotlineCase, to: HandoffProduct): Email {
   const due = nextWindowDueMs(state);
   const product = to === 'remote' ? 'remote maintenance' : 'an on-site visit';

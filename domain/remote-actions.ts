@@ -29,7 +29,7 @@ export const remoteActionSchemas = {
    * and sends only their reference; a signal cannot carry it (see signalRefusal).
    */
   authorise: z.object({ by: actor, target: remoteTarget, loginReference: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/), keyId: z.string().min(1).max(64) }),
-  /** The backup before any work: by the customer (001, M001-2) or the engineer (003), per the policy. */
+  /** The backup before any work: by the customer (M001-2) or the engineer, per the policy (C6). */
   'report-backup': z.object({ by: actor, note }),
   /** The remote work, done or failed: what was done and the patches installed (M003-4). */
   'report-work': z.object({ by: actor, outcome: z.enum(['done', 'failed']), workDone: text, patches: z.array(plainText(1, 200)).max(50).default([]) }),

@@ -1,5 +1,5 @@
 /**
- * A remote maintenance case (003 §2, 002, 001 §1.6): its steps' record on top of the case core.
+ * A remote maintenance case (R-003-3, M002-3, M001-2): its steps' record on top of the case core.
  * The workflow (workflows/remote.ts) walks the steps in the seed's order; this file holds what
  * each step leaves on the case and which action each step waits for.
  */
@@ -30,7 +30,7 @@ export interface RemoteIntake {
   /** When the problem was reported (the hotline's report when handed over). */
   reportedMs: number;
   openedBy: string;
-  /** The write-up of the actual situation (003 hotline step 5), or the request. */
+  /** The write-up of the actual situation (M003-3), or the request. */
   situation: string;
   channel?: Channel;
   closing?: Partial<ClosingSettings>;
@@ -134,7 +134,7 @@ export interface DocumentContent {
   copy?: 'vendor' | 'customer';
 }
 
-/** The remote maintenance report (003 §2 delivery): scope, backup, what was done, patches, advice. */
+/** The remote maintenance report (R-003-3, M003-4): scope, backup, what was done, patches, advice. */
 export function remoteReportContent(state: RemoteCase): DocumentContent {
   const at = (ms: number | undefined) => (ms === undefined ? '—' : localInstant(state, ms));
   const session = state.sessions.at(-1);

@@ -1,5 +1,5 @@
 /**
- * Remote maintenance (`remote-<caseId>`, 003 §2, 002, 001 §1.6): the body reads as the seed's
+ * Remote maintenance (`remote-<caseId>`, R-003-3, M002-3, M001-2): the body reads as the seed's
  * steps in order. The case's clock, notices and closing run beside the steps (case-runtime); the
  * remote port is closed whatever happens — work failed, customer withdrew, workflow cancelled —
  * and the login details never enter history: the API seals them, only their reference is here.

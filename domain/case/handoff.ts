@@ -1,5 +1,5 @@
 /**
- * A case handed to another product (003 hotline step 5: remote maintenance or an on-site visit),
+ * A case handed to another product (M003-3: remote maintenance or an on-site visit),
  * and what that product reports back by signal. Product-neutral: the case that hands over keeps
  * its windows running and its first agent as owner until the product accepts it (first-contact
  * ownership, 首问责任制); the product's events meet the case's windows and its outcome returns.
@@ -29,7 +29,7 @@ export interface Handoff {
   /** The product's case id (see handoffCaseId). */
   caseId: string;
   workflowId: string;
-  /** The write-up of the actual situation the product starts from (003 hotline step 5). */
+  /** The write-up of the actual situation the product starts from (M003-3). */
   situation: string;
   by: string;
   atMs: number;
@@ -81,8 +81,8 @@ export function handOver(state: HandingCase, to: HandoffProduct, situation: stri
 
 /**
  * The events of `product` whose windows the case owns (any window of the case met by them, live or
- * not): the product reports those back and opens no second window for them (002 software C: one
- * window, met by remote start or arrival, R-002-1).
+ * not): the product reports those back and opens no second window for them (R-002-1: 002 software
+ * C has one window, met by remote start or arrival).
  */
 export function eventsOwnedByCase(state: CaseCore, product: HandoffProduct): MeetingEvent[] {
   return PRODUCT_EVENTS[product].filter(
