@@ -46,6 +46,10 @@ const OPERATIONS: Record<string, Operation> = {
     params: caseIdParams,
     body: authoriseBody,
   },
+  'POST /remote/:caseId/confirmation-scan': {
+    summary: 'The signed paper confirmation, scanned: the body is the file (Content-Type application/pdf, image/png or image/jpeg, ≤ 10 MB)',
+    params: caseIdParams,
+  },
   'GET /remote/:caseId/documents': { summary: 'The documents of a remote case (report, signed confirmation)', params: caseIdParams },
   'GET /remote/:caseId/documents/:documentId': { summary: 'Download a document (PDF)', params: documentParams },
   'POST /contracts': { summary: 'Create a contract (the same terms again 200; other terms 409)', body: createContractBody },

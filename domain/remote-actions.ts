@@ -39,10 +39,10 @@ export const remoteActionSchemas = {
   /** Prevention advice (M003-4), which goes into the report. */
   'give-advice': z.object({ by: actor, advice: text }),
   /**
-   * The customer signs the fault-maintenance confirmation 《客户故障维护确认书》 (M002-3, C12), online:
-   * the signed paper's scan needs an upload route first (the store takes scans already).
+   * The customer signs the fault-maintenance confirmation 《客户故障维护确认书》 (M002-3, C12): online,
+   * or on paper whose scan the API stored first (`uploaded-scan`).
    */
-  'sign-confirmation': z.object({ by: actor, method: z.literal('online').default('online'), note }),
+  'sign-confirmation': z.object({ by: actor, method: z.enum(['online', 'uploaded-scan']).default('online'), note }),
   /** The customer withdraws the request: whatever step, the port closes. */
   withdraw: z.object({ by: actor, reason: text }),
 } as const;

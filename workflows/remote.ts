@@ -185,10 +185,9 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
       step('confirmation');
       const form = await local('Maintenance confirmation form (PDF)').produceDocument({ documentId: `${workflowId}.confirmation`, content: confirmationContent(state) });
       state.confirmation = { documentId: form.documentId, sha256: form.sha256 };
-      const signing = await inbox.next(['sign-confirmation']);
-      const signature = await local('Record the customer’s signature').signDocument({ documentId: form.documentId, signedBy: signing.by, signedAtMs: Date.now(), method: signing.method });
+      const signature = await signedConfirmation(form.documentId);
       state.confirmation = { ...state.confirmation, signedBy: signature.signedBy, signedAtMs: Date.parse(signature.signedAt), method: signature.method };
-      audit('confirmation-signed', signing.by, `${signing.method}, document SHA-256 ${signature.documentSha256}`);
+      audit('confirmation-signed', signature.signedBy, `${signature.method}, document SHA-256 ${signature.documentSha256}${signature.scanSha256 ? `, scan SHA-256 ${signature.scanSha256}` : ''}`);
       state.outcome = 'solved';
       outcomeText = state.work?.workDone ?? '';
     } catch (error) {
@@ -253,6 +252,24 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
       return await inbox.next(['report-work']);
     } finally {
       await CancellationScope.nonCancellable(() => closeOpenSession('the remote work ended'));
+    }
+  }
+
+  /**
+   * The customer signs online, or the API stored the signed paper's scan first (the store keeps the
+   * signature; signing again by the same signer returns it). A scan said to be uploaded that is not
+   * there is recorded and the step waits on.
+   */
+  async function signedConfirmation(documentId: string) {
+    for (;;) {
+      const signing = await inbox.next(['sign-confirmation']);
+      try {
+        return await local('Record the customer’s signature').signDocument({ documentId, signedBy: signing.by, signedAtMs: Date.now(), method: signing.method });
+      } catch (error) {
+        const failure = error instanceof Error && error.cause instanceof ApplicationFailure ? error.cause : null;
+        if (failure?.type !== 'InvalidDocument') throw error;
+        audit('unexpected-input', signing.by, `sign-confirmation: ${failure.message}; upload the scan with POST /remote/${state.caseId}/confirmation-scan`);
+      }
     }
   }
 

@@ -58,6 +58,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'POST /remote': CASE_WORK,
   'GET /remote/:caseId': EVERYONE,
   ...Object.fromEntries(Object.entries(REMOTE_ACTION_ROLES).map(([type, roles]) => [`POST /remote/:caseId/${type}`, roles])),
+  'POST /remote/:caseId/confirmation-scan': CUSTOMER,
   'GET /remote/:caseId/documents': EVERYONE,
   'GET /remote/:caseId/documents/:documentId': EVERYONE,
   'POST /contracts': ['admin'],

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import express from 'express';
 import { z } from 'zod';
-import type { DocumentStore } from '../../activities/documents';
+import { type DocumentStore, INVALID_DOCUMENT } from '../../activities/documents';
 import type { LoginDetailsVault } from '../../activities/login-details';
 import { identifier, plainText } from '../../domain/contract-schema';
 import { caseWorkflowId } from '../../domain/products';
@@ -49,6 +50,9 @@ export const documentParams = caseIdParams.extend({ documentId: z.string().regex
 export const REMOTE_API_ACTIONS = REMOTE_ACTION_TYPES.filter((type): type is Exclude<RemoteActionType, 'authorise'> => type !== 'authorise');
 
 type RemoteHandle = WorkflowHandle<typeof remoteWorkflow>;
+
+/** What a scanned signed paper may be (the store sniffs the bytes too). */
+export const SCAN_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
 
 export function remoteRouter(deps: RemoteRouterDeps) {
   const { client, taskQueue, documents, vault } = deps;
@@ -125,6 +129,26 @@ export function remoteRouter(deps: RemoteRouterDeps) {
       await vault.destroy(sealed.reference);
       return closedAnswer(handle)(error);
     }
+    res.json(await read(handle));
+  });
+
+  /** The signed paper confirmation, scanned (PDF, PNG or JPEG): stored with its hash, then the signature is sent. */
+  router.post('/:caseId/confirmation-scan', express.raw({ type: SCAN_TYPES, limit: '10mb' }), async (req, res) => {
+    const { caseId } = caseIdParams.parse(req.params);
+    const by = actorOf(req);
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(415, 'unsupported_media_type', `Send the scan as the body, with Content-Type ${SCAN_TYPES.join(', ')}`);
+    const handle = handleOf(caseId);
+    const state = await handle.query(remoteStateQuery);
+    if (!state.awaiting.includes('sign-confirmation') || !state.confirmation) {
+      throw new HttpError(409, 'InvalidState', `The remote case is at step ${state.step}; a scan is taken while it waits for sign-confirmation`);
+    }
+    try {
+      await documents.sign(state.confirmation.documentId, { signedBy: by, signedAtMs: Date.now(), method: 'uploaded-scan', scan: req.body });
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === INVALID_DOCUMENT) throw new HttpError(400, INVALID_DOCUMENT, error.message);
+      throw error;
+    }
+    await handle.executeUpdate(remoteUpdates['sign-confirmation'], { args: [{ by, method: 'uploaded-scan' }] }).catch(closedAnswer(handle));
     res.json(await read(handle));
   });
 

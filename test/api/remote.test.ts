@@ -5,6 +5,7 @@
  * -o json` prints holds no trace of the customer's password.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { caseRequestBody } from '../helpers/fixtures';
@@ -17,6 +18,8 @@ import { until } from '../helpers/until';
 const stack = useApiStack('remote-api');
 const customer = { customer: 'cust-api' };
 const PASSWORD = 'Zh4ng-San!密码-2026';
+/** A 1×1 PNG: the scan of the signed paper. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 let echo: net.Server;
 let target: { host: string; port: number };
 
@@ -132,5 +135,42 @@ describe('remote maintenance over HTTP', () => {
     const asEngineer = await request(stack.api, 'POST', `/remote/${caseId}/sign-confirmation`, {}, {}, { as: 'engineer' });
     expect(asEngineer.status).toBe(403);
     await stack.post(`/remote/${caseId}/withdraw`, { reason: 'Test over' });
+  });
+
+  it('takes the signed paper as an uploaded scan: stored with its hash beside the confirmation, a non-image refused with 400', async () => {
+    const caseId = await transferredCase();
+    await remoteWaitsFor(caseId, 'agree-appointment');
+    await stack.post(`/remote/${caseId}/agree-appointment`, { at: new Date().toISOString() });
+    await stack.post(`/remote/${caseId}/state-scope`, { scope: 'ERP' }, {}, { as: customer });
+    await stack.post(`/remote/${caseId}/authorise`, { target, login: { username: 'ops', password: PASSWORD } }, {}, { as: customer });
+    await stack.post(`/remote/${caseId}/report-backup`, {});
+    await remoteWaitsFor(caseId, 'report-work');
+    await stack.post(`/remote/${caseId}/report-work`, { outcome: 'done', workDone: 'Cleared the stuck queue' });
+    await remoteWaitsFor(caseId, 'confirm-resolution');
+    await stack.post(`/remote/${caseId}/confirm-resolution`, {}, {}, { as: customer });
+    await stack.post(`/remote/${caseId}/give-advice`, { advice: 'Watch the queue length' });
+    await remoteWaitsFor(caseId, 'sign-confirmation');
+
+    const upload = async (bytes: Buffer, type: string) =>
+      fetch(`${stack.api.baseUrl}/remote/${caseId}/confirmation-scan`, { method: 'POST', headers: { authorization: await stack.api.bearer(customer), 'content-type': type }, body: bytes });
+    const notAnImage = await upload(Buffer.from('GIF89a-not-a-scan'), 'image/png');
+    expect([notAnImage.status, ((await notAnImage.json()) as { error: string }).error]).toEqual([400, 'InvalidDocument']);
+    const scan = await upload(PNG, 'image/png');
+    expect(scan.status).toBe(200);
+    const done = await until(
+      'the remote case ends solved',
+      async () => {
+        const answer = await stack.get(`/remote/${caseId}`);
+        return answer.body.step === 'closed' ? answer.body : undefined;
+      },
+      20_000,
+      200,
+    );
+    expect(done.confirmation).toMatchObject({ signedBy: 'contact-cust-api', method: 'uploaded-scan' });
+    const { documents } = (await stack.get(`/remote/${caseId}/documents`, { as: customer })).body;
+    const confirmation = documents.find((document: { kind: string }) => document.kind === 'maintenance-confirmation');
+    expect(confirmation.signatures).toEqual([
+      expect.objectContaining({ method: 'uploaded-scan', documentSha256: confirmation.sha256, scanSha256: createHash('sha256').update(PNG).digest('hex') }),
+    ]);
   });
 });
