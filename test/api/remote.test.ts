@@ -52,6 +52,19 @@ async function remoteWaitsFor(caseId: string, action: string) {
   );
 }
 
+/** The remote case once it has closed. */
+function remoteClosed(caseId: string) {
+  return until(
+    `remote case ${caseId} closes`,
+    async () => {
+      const answer = await stack.get(`/remote/${caseId}`);
+      return answer.body.step === 'closed' ? answer.body : undefined;
+    },
+    20_000,
+    200,
+  );
+}
+
 describe('remote maintenance over HTTP', () => {
   it('takes a transferred hotline case to a signed confirmation, with its PDFs listed and downloadable', async () => {
     const caseId = await transferredCase();
@@ -77,15 +90,7 @@ describe('remote maintenance over HTTP', () => {
     await remoteWaitsFor(caseId, 'sign-confirmation');
     expect((await stack.post(`/remote/${caseId}/sign-confirmation`, {}, {}, { as: customer })).status).toBe(200);
 
-    const done = await until(
-      'the remote case ends solved',
-      async () => {
-        const answer = await stack.get(`/remote/${caseId}`);
-        return answer.body.step === 'closed' ? answer.body : undefined;
-      },
-      20_000,
-      200,
-    );
+    const done = await remoteClosed(caseId);
     expect(done.outcome).toBe('solved');
     expect(done.confirmation).toMatchObject({ signedBy: 'contact-cust-api', method: 'online' });
     expect(done.login).toEqual({ sealed: false, keyId: expect.any(String) });
@@ -157,15 +162,7 @@ describe('remote maintenance over HTTP', () => {
     expect([notAnImage.status, ((await notAnImage.json()) as { error: string }).error]).toEqual([400, 'InvalidDocument']);
     const scan = await upload(PNG, 'image/png');
     expect(scan.status).toBe(200);
-    const done = await until(
-      'the remote case ends solved',
-      async () => {
-        const answer = await stack.get(`/remote/${caseId}`);
-        return answer.body.step === 'closed' ? answer.body : undefined;
-      },
-      20_000,
-      200,
-    );
+    const done = await remoteClosed(caseId);
     expect(done.confirmation).toMatchObject({ signedBy: 'contact-cust-api', method: 'uploaded-scan' });
     const { documents } = (await stack.get(`/remote/${caseId}/documents`, { as: customer })).body;
     const confirmation = documents.find((document: { kind: string }) => document.kind === 'maintenance-confirmation');
