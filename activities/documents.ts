@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import PDFDocument from 'pdfkit';
 
+import type { DocumentContent, DocumentKind } from '../domain/documents';
 import { outboxFileName } from './notify';
 
 /** Failure type of a document id that names no stored document. */
@@ -16,24 +17,7 @@ export const DOCUMENT_MISSING = 'DocumentMissing';
 /** Failure type of a request the store can never carry out: a malformed id, a scan that is no PDF or image. */
 export const INVALID_DOCUMENT = 'InvalidDocument';
 
-export type DocumentKind = 'remote-report' | 'maintenance-confirmation' | 'work-order' | 'materials-form';
-
-export interface DocumentSection {
-  heading: string;
-  rows: [label: string, value: string][];
-}
-
-/** What a document says: plain and small, because it is an activity input and so goes into history. */
-export interface DocumentContent {
-  kind: DocumentKind;
-  caseId: string;
-  customerName: string;
-  /** Replaces the kind's standard title. */
-  title?: string;
-  sections: DocumentSection[];
-  /** The part of a multi-part form (the work order's 用户联 goes to the customer). */
-  copy?: 'vendor' | 'customer';
-}
+export type { DocumentContent, DocumentKind, DocumentSection } from '../domain/documents';
 
 export type SignatureMethod = 'online' | 'uploaded-scan';
 

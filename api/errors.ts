@@ -137,3 +137,14 @@ export function errorHandler(client: Client, requestTimeoutMs: number): ErrorReq
     res.status(http.status).json({ error: http.code, message: http.message, ...http.details });
   };
 }
+
+/** An update to a finished run fails as "not found": say it is closed when the run exists. */
+export async function explainClosed(error: unknown, handle: { describe(): Promise<{ status: { name: string } }> }): Promise<unknown> {
+  if (!(error instanceof WorkflowNotFoundError)) return error;
+  try {
+    const description = await handle.describe();
+    return new HttpError(409, 'InvalidState', `The case is no longer open (${description.status.name.toLowerCase()})`);
+  } catch {
+    return error;
+  }
+}

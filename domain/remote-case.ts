@@ -3,6 +3,7 @@
  * The workflow (workflows/remote.ts) walks the steps in the seed's order; this file holds what
  * each step leaves on the case and which action each step waits for.
  */
+import type { DocumentContent } from './documents';
 import { type CaseCore, openCore } from './case/core';
 import { type ContractReference } from './case/clock';
 import type { Channel, ClosingSettings } from './case/closing';
@@ -40,7 +41,8 @@ export interface RemoteIntake {
   parent?: ParentCase;
 }
 
-export interface DocumentRecord {
+/** A stored document as the case refers to it: its id and the hash of its bytes. */
+export interface DocumentReference {
   documentId: string;
   sha256: string;
 }
@@ -74,8 +76,8 @@ export interface RemoteCase extends CaseCore {
   sessions: RemoteAccessRecord[];
   work?: { outcome: 'done' | 'failed'; workDone: string; patches: string[]; by: string; atMs: number };
   advice?: { text: string; by: string };
-  report?: DocumentRecord;
-  confirmation?: DocumentRecord & { signedBy?: string; signedAtMs?: number; method?: string };
+  report?: DocumentReference;
+  confirmation?: DocumentReference & { signedBy?: string; signedAtMs?: number; method?: string };
   outcome?: HandoffOutcome;
 }
 
@@ -123,15 +125,6 @@ export function remoteRefusal(state: RemoteCase, action: RemoteAction): Refusal 
   if (REMOTE_ANYTIME.includes(action.type) || state.awaiting.includes(action.type)) return null;
   const waiting = state.awaiting.length > 0 ? `it waits for ${state.awaiting.join(' or ')}` : 'a step is under way, ask again in a moment';
   return { type: 'InvalidState', message: `Cannot ${action.type} now: the remote case is at step ${state.step}, ${waiting}` };
-}
-
-/** What a remote document shows (rendered as PDF by the documents activity; plain data, small). */
-export interface DocumentContent {
-  kind: 'remote-report' | 'maintenance-confirmation' | 'work-order' | 'materials-form';
-  caseId: string;
-  customerName: string;
-  sections: { heading: string; rows: [string, string][] }[];
-  copy?: 'vendor' | 'customer';
 }
 
 /** The remote maintenance report (R-003-3, M003-4): scope, backup, what was done, patches, advice. */
@@ -198,7 +191,7 @@ export const remoteEmails = {
       `Dear ${state.customer.name},\n\nremote maintenance of case ${state.caseId} is appointed for ${localInstant(state, atMs)}.\n` +
       `Next: tell us what is to be maintained and authorise access${state.terms.backupBy === 'customer' ? ', and back up your data before we start (we start only after you report it done)' : ''}.\n`,
   }),
-  report: (state: RemoteCase, report: DocumentRecord): Email => ({
+  report: (state: RemoteCase, report: DocumentReference): Email => ({
     key: `${caseKey(state)}/report`,
     to: state.customer.email,
     subject: `Case ${state.caseId}: remote maintenance report`,

@@ -79,7 +79,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
     result: () => ({ revision: changes.revision, status: state.status }),
     appliedUpdates: { has: (updateId) => updateAlreadyApplied(state, updateId), add: (updateId) => rememberUpdate(state, updateId) },
   });
-  // A product the case was handed to reports acceptance, events and its outcome (C6, 首问责任制).
+  // A product the case was handed to reports acceptance (R-003-2, 首问责任制), events and its outcome (M003-3).
   setHandler(productReportSignal, (report) => {
     const nowMs = Date.now();
     applyTime(state, nowMs, currentCalendars());

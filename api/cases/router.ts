@@ -16,7 +16,7 @@ import { caseSearchAttributes } from '../../workflows/search-attributes';
 import { type CallBackState, callBackStateQuery, recordSurveyUpdate } from '../../workflows/satisfaction-call-back';
 import { type AccessDeps, principalOf, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
-import { AnsweredLate, HttpError, isDeadlineExceeded } from '../errors';
+import { AnsweredLate, HttpError, explainClosed, isDeadlineExceeded } from '../errors';
 import { actionUpdateId, checkKeyReuse, requestDigest } from '../idempotency';
 import { assembleTerms } from '../intake';
 import { applyContract, applyContractBody } from './apply-contract';
@@ -255,16 +255,5 @@ async function refuseOtherIntake(handle: HotlineHandle, caseId: string, digest: 
   const existing = memo?.[INTAKE_DIGEST];
   if (typeof existing === 'string' && existing !== digest) {
     throw new HttpError(409, 'case_exists', `Case ${caseId} exists with a different intake; the same request again answers with it, a new case needs a new caseId`);
-  }
-}
-
-/** An update to a finished run fails as "not found": say it is closed when the run exists. */
-async function explainClosed(error: unknown, handle: { describe(): Promise<{ status: { name: string } }> }): Promise<unknown> {
-  if (!(error instanceof WorkflowNotFoundError)) return error;
-  try {
-    const description = await handle.describe();
-    return new HttpError(409, 'InvalidState', `The case is no longer open (${description.status.name.toLowerCase()})`);
-  } catch {
-    return error;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
 import { z } from 'zod';
 import { type DocumentStore, INVALID_DOCUMENT } from '../../activities/documents';
@@ -13,13 +13,12 @@ import type { LoginDetailsVault } from '../../activities/login-details';
 import { identifier, plainText } from '../../domain/contract-schema';
 import { caseWorkflowId } from '../../domain/products';
 import { REMOTE_ACTION_TYPES, type RemoteActionPayload, type RemoteActionType, remoteActionSchemas, remoteTarget } from '../../domain/remote-actions';
-import type { RemoteCase, RemoteIntake } from '../../domain/remote-case';
-import { DEFAULT_TIME_ZONE } from '../../domain/sla-policy';
-import { ZoneOffsets, formatInstant } from '../../domain/time-zone';
+import type { RemoteIntake } from '../../domain/remote-case';
+import { remoteCaseView } from '../../domain/remote-case-view';
 import { type remoteWorkflow, remoteStateQuery, remoteUpdates } from '../../workflows/remote';
 import { type AccessDeps, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
-import { HttpError } from '../errors';
+import { HttpError, explainClosed } from '../errors';
 import { actionUpdateId } from '../idempotency';
 import { assembleTerms } from '../intake';
 import { caseIdParams, contractTermsRule, createCaseFields, idempotencyKey } from '../cases/schemas';
@@ -58,7 +57,7 @@ export function remoteRouter(deps: RemoteRouterDeps) {
   const { client, taskQueue, documents, vault } = deps;
   const router = securedRouter(deps);
   const handleOf = (caseId: string): RemoteHandle => client.workflow.getHandle<typeof remoteWorkflow>(caseWorkflowId('remote', caseId));
-  const read = async (handle: RemoteHandle) => remoteCaseView(await handle.query(remoteStateQuery));
+  const read = async (handle: RemoteHandle) => remoteCaseView(await handle.query(remoteStateQuery), Date.now());
 
   router.post('/', async (req, res) => {
     const openedBy = actorOf(req, 'openedBy');
@@ -110,7 +109,9 @@ export function remoteRouter(deps: RemoteRouterDeps) {
       const payload = remoteActionSchemas[type].parse({ ...req.body, by: actorOf(req) }) as RemoteActionPayload<T>;
       const updateId = actionUpdateId(idempotencyKey.parse(req.get('Idempotency-Key')), type, payload);
       const handle = handleOf(caseId);
-      await handle.executeUpdate(remoteUpdates[type], { args: [payload] as [RemoteActionPayload<T>], updateId }).catch(closedAnswer(handle));
+      await handle.executeUpdate(remoteUpdates[type], { args: [payload] as [RemoteActionPayload<T>], updateId }).catch(async (error: unknown) => {
+        throw await explainClosed(error, handle);
+      });
       res.json(await read(handle));
     });
   };
@@ -127,7 +128,7 @@ export function remoteRouter(deps: RemoteRouterDeps) {
       await handle.executeUpdate(remoteUpdates.authorise, { args: [{ by, target, loginReference: sealed.reference, keyId: sealed.keyId }] });
     } catch (error) {
       await vault.destroy(sealed.reference);
-      return closedAnswer(handle)(error);
+      throw await explainClosed(error, handle);
     }
     res.json(await read(handle));
   });
@@ -148,7 +149,9 @@ export function remoteRouter(deps: RemoteRouterDeps) {
       if (error instanceof ApplicationFailure && error.type === INVALID_DOCUMENT) throw new HttpError(400, INVALID_DOCUMENT, error.message);
       throw error;
     }
-    await handle.executeUpdate(remoteUpdates['sign-confirmation'], { args: [{ by, method: 'uploaded-scan' }] }).catch(closedAnswer(handle));
+    await handle.executeUpdate(remoteUpdates['sign-confirmation'], { args: [{ by, method: 'uploaded-scan' }] }).catch(async (error: unknown) => {
+      throw await explainClosed(error, handle);
+    });
     res.json(await read(handle));
   });
 
@@ -170,56 +173,4 @@ export function remoteRouter(deps: RemoteRouterDeps) {
   });
 
   return router;
-}
-
-/** An update to a finished run fails as "not found": say it is closed when the run exists. */
-function closedAnswer(handle: RemoteHandle) {
-  return async (error: unknown): Promise<never> => {
-    if (error instanceof WorkflowNotFoundError) {
-      const description = await handle.describe().catch(() => null);
-      if (description) throw new HttpError(409, 'InvalidState', `The remote case is no longer open (${description.status.name.toLowerCase()})`);
-    }
-    throw error;
-  };
-}
-
-/** The case with its instants in the customer's offset; the login shows only that it is sealed. */
-export function remoteCaseView(state: RemoteCase) {
-  const zone = new ZoneOffsets(state.timeZone ?? DEFAULT_TIME_ZONE);
-  const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : formatInstant(ms, zone));
-  return {
-    caseId: state.caseId,
-    product: state.product,
-    step: state.step,
-    awaiting: state.awaiting,
-    stage: state.stage,
-    customer: state.customer,
-    severity: state.severity,
-    situation: state.situation,
-    parent: state.parent?.workflowId ?? null,
-    terms: state.terms,
-    appointment: state.appointment && { at: at(state.appointment.atMs), by: state.appointment.by },
-    scope: state.scope ?? null,
-    target: state.target ?? null,
-    login: state.login ? { sealed: !state.login.destroyed, keyId: state.login.keyId } : null,
-    backup: state.backup && { by: state.backup.by, at: at(state.backup.atMs) },
-    sessions: state.sessions.map((session) => ({
-      port: session.port,
-      openedAt: at(session.openedMs),
-      closesAt: at(session.closesAtMs),
-      closedAt: at(session.closedMs),
-      closedBecause: session.closedBecause,
-    })),
-    work: state.work && { ...state.work, atMs: undefined, at: at(state.work.atMs) },
-    advice: state.advice ?? null,
-    report: state.report ?? null,
-    confirmation: state.confirmation && { ...state.confirmation, signedAtMs: undefined, signedAt: at(state.confirmation.signedAtMs) },
-    outcome: state.outcome ?? null,
-    windows: state.windows
-      .filter((window) => !window.superseded)
-      .map((window) => ({ name: window.name, label: window.label, dueAt: at(window.dueMs), metAt: at(window.metMs), breachedDueAt: at(window.breachedDueMs) })),
-    breaches: state.breaches.map((breach) => ({ window: breach.window, level: breach.level, dueAt: at(breach.dueMs), recordedAt: at(breach.recordedMs) })),
-    closeReason: state.closeReason,
-    audit: state.audit.map((entry) => ({ ...entry, atMs: undefined, at: at(entry.atMs) })),
-  };
 }

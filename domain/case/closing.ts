@@ -149,11 +149,11 @@ export function autoClosesByChannel(state: CaseClosing): boolean {
  * that do not close by themselves would otherwise wait for ever.
  */
 export function closeUnconfirmed(state: ClosableCase, atMs: number, reason: string): void {
-  close(state, atMs, `Closed without the customer's confirmation: ${reason}`);
+  closeCase(state, atMs, `Closed without the customer's confirmation: ${reason}`);
 }
 
 export function confirmSolution(state: ClosableCase, atMs: number): void {
-  close(state, atMs, OUTCOME_CLOSE_REASONS[state.solution?.outcome ?? 'solved']);
+  closeCase(state, atMs, OUTCOME_CLOSE_REASONS[state.solution?.outcome ?? 'solved']);
 }
 
 /** The customer says it is not solved: the solution window runs on with the time it had left. */
@@ -169,12 +169,8 @@ export function reopenCase(state: ClosableCase, atMs: number, calendars: PolicyC
   restartAfterReopening(state, 'solution', atMs, calendars);
 }
 
-/** Ends a case for a reason of its product's steps (withdrawn by the customer, handed back to its parent case). */
+/** Ends a case: confirmed, unconfirmed, or for a reason of its product's steps (withdrawn, handed back). */
 export function closeCase(state: ClosableCase, atMs: number, reason: string): void {
-  close(state, atMs, reason);
-}
-
-function close(state: ClosableCase, atMs: number, reason: string): void {
   state.stage = 'closed';
   state.running = false;
   state.closedMs = atMs;
@@ -231,7 +227,7 @@ export function applyClosingTime(state: ClosableCase, nowMs: number, describe: s
   }
   const finalClose = finalCloseDueMs(state);
   if (finalClose !== null && finalClose <= nowMs) {
-    close(state, nowMs, `Not reopened within ${state.closing.reopenWithinMonths} month(s) of the automatic close`);
+    closeCase(state, nowMs, `Not reopened within ${state.closing.reopenWithinMonths} month(s) of the automatic close`);
     recordEntry(state, nowMs, 'closed', SYSTEM, state.closeReason ?? undefined);
   }
 }

@@ -57,9 +57,14 @@ export interface HandingCase extends CaseCore {
   handoffs?: Handoff[];
 }
 
-/** The hand-over under way (not yet ended), if any. */
+/** Not yet ended: being started, running, or accepted by the product. */
+function isUnderWay(handoff: Handoff): boolean {
+  return handoff.state === 'starting' || handoff.state === 'running' || handoff.state === 'accepted';
+}
+
+/** The hand-over under way, if any. */
 export function activeHandoff(state: HandingCase): Handoff | undefined {
-  return state.handoffs?.find((handoff) => handoff.state === 'starting' || handoff.state === 'running' || handoff.state === 'accepted');
+  return state.handoffs?.find(isUnderWay);
 }
 
 /**
@@ -97,23 +102,22 @@ export function eventsOwnedByCase(state: CaseCore, product: HandoffProduct): Mee
  */
 export function applyProductReport(state: HandingCase & { owner?: string }, report: ProductReport, atMs: number, calendars: PolicyCalendars): boolean {
   const handoff = [...(state.handoffs ?? [])].reverse().find((candidate) => candidate.to === report.product);
-  if (!handoff || !(handoff.state === 'running' || handoff.state === 'accepted' || handoff.state === 'starting')) return false;
+  if (!handoff || !isUnderWay(handoff)) return false;
+  const meetReported = (event: MeetingEvent) => {
+    const met = meetEvent(state, event, atMs, calendars);
+    recordEntry(state, atMs, `${report.product}-${event}`, report.by, met.length > 0 ? `meets ${met.join(', ')}` : undefined);
+  };
   switch (report.kind) {
     case 'accepted':
       handoff.state = 'accepted';
       handoff.acceptedBy = report.by;
       recordEntry(state, atMs, 'handoff-accepted', report.by, `${report.product} accepted the case; it now owns it (was ${state.owner ?? 'unowned'})`);
       if (state.owner !== undefined) state.owner = report.by;
-      for (const event of report.meets ?? []) {
-        const met = meetEvent(state, event, atMs, calendars);
-        recordEntry(state, atMs, `${report.product}-${event}`, report.by, met.length > 0 ? `meets ${met.join(', ')}` : undefined);
-      }
+      (report.meets ?? []).forEach(meetReported);
       return true;
-    case 'event': {
-      const met = meetEvent(state, report.event, atMs, calendars);
-      recordEntry(state, atMs, `${report.product}-${report.event}`, report.by, met.length > 0 ? `meets ${met.join(', ')}` : undefined);
+    case 'event':
+      meetReported(report.event);
       return true;
-    }
     case 'outcome':
       handoff.state = report.outcome;
       recordEntry(state, atMs, `handoff-${report.outcome}`, report.by, `${report.product}: ${report.text}`);
