@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { calendarsRouter } from './calendars/router';
 import { casesRouter } from './cases/router';
 import { remoteRouter } from './remote/router';
+import { onSiteRouter } from './on-site/router';
 import type { DocumentStore } from '../activities/documents';
 import type { LoginDetailsVault } from '../activities/login-details';
 import { contractsRouter, customerContractsRouter } from './contracts/router';
@@ -36,7 +37,7 @@ export interface AppDeps {
   pageTokenKey?: string;
   /** The series `GET /metrics` shows (metrics.ts; made here when not given). */
   metrics?: ApiMetrics;
-  /** The worker's document store and the vault that seals remote logins: without them, no /remote routes. */
+  /** The worker's document store and the vault that seals remote logins: without them, no /remote or /on-site routes. */
   remote?: { documents: DocumentStore; vault: LoginDetailsVault };
 }
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/cases', casesRouter({ ...deps, metrics }));
   if (deps.remote) app.use('/remote', remoteRouter({ ...deps, ...deps.remote }));
+  if (deps.remote) app.use('/on-site', onSiteRouter({ ...deps, documents: deps.remote.documents }));
   app.use('/calendars', calendarsRouter(deps));
   app.use('/contracts', contractsRouter(deps));
   app.use('/customers', customerContractsRouter(deps));

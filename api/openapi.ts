@@ -16,7 +16,10 @@ import { callBackParams, caseIdParams, caseSearchQuery, createCaseBody, historyQ
 import { contractParams, createContractBody, customerParams } from './contracts/router';
 import { previewBody } from './deadlines/router';
 import { remoteActionSchemas } from '../domain/remote-actions';
-import { REMOTE_API_ACTIONS, authoriseBody, createRemoteBody, documentParams } from './remote/router';
+import { REMOTE_API_ACTIONS, authoriseBody, createRemoteBody } from './remote/router';
+import { documentParams } from './product-cases';
+import { ON_SITE_SCANS, createOnSiteBody } from './on-site/router';
+import { ON_SITE_ACTION_TYPES, onSiteActionSchemas } from '../domain/on-site-actions';
 
 interface Operation {
   summary: string;
@@ -52,6 +55,19 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /remote/:caseId/documents': { summary: 'The documents of a remote case (report, signed confirmation)', params: caseIdParams },
   'GET /remote/:caseId/documents/:documentId': { summary: 'Download a document (PDF)', params: documentParams },
+  'POST /on-site': { summary: 'Start an on-site visit directly (scheduled or on request; a hotline transfer starts one too)', body: createOnSiteBody },
+  'GET /on-site/:caseId': { summary: 'Read an on-site visit', params: caseIdParams },
+  ...Object.fromEntries(
+    ON_SITE_ACTION_TYPES.map((type) => [`POST /on-site/:caseId/${type}`, { summary: `On-site action: ${type}`, params: caseIdParams, body: onSiteActionSchemas[type], idempotent: true }]),
+  ),
+  ...Object.fromEntries(
+    ON_SITE_SCANS.map((scan) => [
+      `POST /on-site/:caseId/${scan.route}`,
+      { summary: `The signed paper (${scan.action}), scanned: the body is the file (Content-Type application/pdf, image/png or image/jpeg, ≤ 10 MB)`, params: caseIdParams },
+    ]),
+  ),
+  'GET /on-site/:caseId/documents': { summary: 'The documents of an on-site visit (work order, materials form)', params: caseIdParams },
+  'GET /on-site/:caseId/documents/:documentId': { summary: 'Download a document (PDF)', params: documentParams },
   'POST /contracts': { summary: 'Create a contract (the same terms again 200; other terms 409)', body: createContractBody },
   'GET /contracts/:contractId': { summary: 'Read a contract', params: contractParams },
   'GET /contracts/:contractId/amendments': { summary: "A contract's amendments, oldest first", params: contractParams },

@@ -61,8 +61,13 @@ export interface EntitlementRequest {
   requirements?: RequirementRule;
 }
 
+/** The service period a local date falls in, if any. */
+export function periodCovering(periods: readonly ServicePeriod[], localDate: string): ServicePeriod | undefined {
+  return periods.find((candidate) => candidate.start <= localDate && localDate <= candidate.end);
+}
+
 export function checkEntitlement(request: EntitlementRequest): EntitlementDecision {
-  const period = request.servicePeriods.find((candidate) => candidate.start <= request.reportedOn && request.reportedOn <= candidate.end);
+  const period = periodCovering(request.servicePeriods, request.reportedOn);
   if (request.problemType === 'requirement' && request.requirements !== undefined) return routeRequirement(request, request.requirements, period);
   if (period) return { decision: 'covered', reason: `Reported on ${request.reportedOn}, inside the ${period.kind} service period ${period.start} to ${period.end}`, period };
   if (request.problemType === 'bug') {

@@ -19,6 +19,8 @@ export const FAILURES = {
   /** A business rule refuses it (entitlement, a product not in service). */
   TransferUnavailable: 'refused',
   NotEntitled: 'refused',
+  /** The policy offers no visit for this purpose (000: on site only while deploying). */
+  VisitNotOffered: 'refused',
   /** Remote login details gone (destroyed with their case) or sealed under a key no longer held. */
   LoginDetailsUnavailable: 'refused',
   LoginDetailsUnreadable: 'refused',

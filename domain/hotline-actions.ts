@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseActionWith } from './actions';
 import { OUTCOMES } from './case/closing';
 import { actor, identifier, plainText } from './contract-schema';
+import { siteSchema } from './on-site-actions';
 import { slaPolicySchema } from './policy-schema';
 import type { SlaPolicy } from './sla-policy';
 
@@ -34,7 +35,8 @@ export const hotlineActionSchemas = {
   'change-severity': z.object({ by: actor, severity: severityId, reason: note }),
   pause: z.object({ by: actor, reason: text }),
   resume: z.object({ by: actor, note }),
-  transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text }),
+  /** `site`: where an on-site visit goes (a transfer to on-site names it). */
+  transfer: z.object({ by: actor, to: z.enum(['remote', 'on-site']), situation: text, site: siteSchema.optional() }),
   /** An engineer hands the case up one tier, saying why (D-9). */
   escalate: z.object({ by: actor, reason: text }),
   /** A service manager closes a solved case the customer never confirmed (D-24). */

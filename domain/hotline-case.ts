@@ -17,7 +17,7 @@ import type { Refusal } from './failures';
 import type { HotlineAction } from './hotline-actions';
 import type { NoticeSettings } from './notices';
 import type { MeetingEvent, SlaPolicy } from './sla-policy';
-import { findLevel } from './sla-policy';
+import { findLevel, visitRefusal } from './sla-policy';
 import { PolicyCalendars } from './sla-windows';
 
 export { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType } from './hotline-actions';
@@ -173,12 +173,12 @@ export function refusalOf(state: HotlineCase, action: HotlineAction, nowMs?: num
     case 'transfer': {
       const active = activeHandoff(state);
       if (active) return { type: 'InvalidState', message: `The case is with ${active.to} already (${active.workflowId}); it reports back when it ends` };
-      return (
-        wrongState(['open', 'in-progress']) ??
-        (action.to === 'on-site'
-          ? { type: 'TransferUnavailable', message: 'Transfer to on-site is not available yet: the on-site product is not in service. Transfer to remote, or keep the case on the hotline.' }
-          : null)
-      );
+      if (action.to === 'on-site') {
+        if (!action.site) return { type: 'InvalidAction', message: 'A transfer to on-site names the site: its address and zone (city or elsewhere)' };
+        const notOffered = visitRefusal(state.policy, 'support');
+        if (notOffered) return { type: 'TransferUnavailable', message: notOffered };
+      }
+      return wrongState(['open', 'in-progress']);
     }
   }
 }
@@ -251,7 +251,7 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
       return;
     case 'transfer': {
       // The first agent stays the owner until the product accepts the case (首问责任制).
-      const handoff = handOver(state, action.to, action.situation, action.by, nowMs);
+      const handoff = handOver(state, action.to, action.situation, action.by, nowMs, action.site);
       state.status = 'in-progress';
       state.outbox.push(handoffEmail(state, handoff.to));
       return;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DEFECT_RULES, REQUIREMENT_RULES } from './entitlement';
 import { BusinessCalendar, CalendarError, WEEKDAYS, type CalendarSpec, type Weekday } from './calendar';
-import { MEETING_EVENTS, type SlaPolicy } from './sla-policy';
+import { MEETING_EVENTS, ON_SITE_BILLING, SITE_ZONES, type SlaPolicy } from './sla-policy';
 import { isValidTimeZone } from './time-zone';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (00:00–24:00)');
@@ -55,6 +55,15 @@ const windowSpecSchema = z
     path: ['minMinutes'],
   });
 
+const arrivalTermSchema = z.object({
+  maxMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(366 * 24 * 60),
+  calendar: z.string().min(1),
+});
+
 export const slaPolicySchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/),
@@ -97,6 +106,13 @@ export const slaPolicySchema = z
           .max(7 * 24 * 60),
       })
       .optional(),
+    onSite: z
+      .object({
+        billing: z.enum(ON_SITE_BILLING),
+        arrivalBySite: z.partialRecord(z.enum(SITE_ZONES), arrivalTermSchema).optional(),
+        arrivalByLevel: z.record(z.string().min(1).max(40), arrivalTermSchema).optional(),
+      })
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     const levelIds = new Set<string>();
@@ -109,6 +125,15 @@ export const slaPolicySchema = z
         }
       });
     });
+    const arrivals = [
+      ...Object.entries(policy.onSite?.arrivalBySite ?? {}).map(([key, term]) => ['arrivalBySite', key, term] as const),
+      ...Object.entries(policy.onSite?.arrivalByLevel ?? {}).map(([key, term]) => ['arrivalByLevel', key, term] as const),
+    ];
+    for (const [field, key, term] of arrivals) {
+      if (term && !Object.hasOwn(policy.calendars, term.calendar))
+        ctx.addIssue({ code: 'custom', path: ['onSite', field, key, 'calendar'], message: `No calendar "${term.calendar}" in the policy` });
+      if (field === 'arrivalByLevel' && !levelIds.has(key)) ctx.addIssue({ code: 'custom', path: ['onSite', field, key], message: `No level "${key}" in the policy` });
+    }
     if (policy.entryTier !== undefined && policy.entryTier > policy.escalationTiers.length) {
       ctx.addIssue({ code: 'custom', path: ['entryTier'], message: `Entry tier ${policy.entryTier} is past the ${policy.escalationTiers.length} escalation tier(s)` });
     }

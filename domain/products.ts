@@ -8,13 +8,16 @@ export type ProductId = (typeof PRODUCTS)[number];
 export const CALL_BACK = 'satisfaction-call-back';
 export const CONTRACT = 'contract';
 
+/** A workflow id's prefix where it is not the product id (`onsite-<caseId>`). */
+const WORKFLOW_ID_PREFIXES: Partial<Record<ProductId, string>> = { 'on-site': 'onsite' };
+
 export function caseWorkflowId(product: ProductId, caseId: string): string {
-  return `${product}-${caseId}`;
+  return `${WORKFLOW_ID_PREFIXES[product] ?? product}-${caseId}`;
 }
 
 /** The case id inside a case's workflow id. */
 export function caseIdOf(product: ProductId, workflowId: string): string {
-  const prefix = `${product}-`;
+  const prefix = `${WORKFLOW_ID_PREFIXES[product] ?? product}-`;
   return workflowId.startsWith(prefix) ? workflowId.slice(prefix.length) : workflowId;
 }
 

@@ -81,6 +81,8 @@ export interface SlaPolicy {
   requirements?: RequirementRule;
   /** Terms of remote maintenance; without them, `DEFAULT_REMOTE_TERMS`. */
   remote?: RemoteTerms;
+  /** Terms of on-site visits; without them, `DEFAULT_ON_SITE_TERMS`. */
+  onSite?: OnSiteTerms;
 }
 
 /** Who backs up before remote work and how long a remote session may stay open (C6, a contract term). */
@@ -95,6 +97,61 @@ export const DEFAULT_REMOTE_TERMS: RemoteTerms = { backupBy: 'engineer', session
 
 export function remoteTermsOf(policy: SlaPolicy): RemoteTerms {
   return policy.remote ?? DEFAULT_REMOTE_TERMS;
+}
+
+/** Where the site is, as 001 sets arrival (C8): in the vendor's city, or in its suburbs or another city. */
+export const SITE_ZONES = ['city', 'elsewhere'] as const;
+export type SiteZone = (typeof SITE_ZONES)[number];
+
+/** An arrival commitment the visit opens when the level has no arrival window of its own (C8). */
+export interface ArrivalTerm {
+  maxMinutes: number;
+  calendar: string;
+}
+
+/**
+ * Who pays for a visit (domain.md §5): `paid` — a paid service, the customer pays travel (001);
+ * `deployment-only` — on site only while deploying, as part of it (000); `free-in-period` — free
+ * inside a service period, paid outside it (004; 002 by design, its free year M002-5).
+ */
+export const ON_SITE_BILLING = ['paid', 'deployment-only', 'free-in-period'] as const;
+export type OnSiteBilling = (typeof ON_SITE_BILLING)[number];
+
+export interface OnSiteTerms {
+  billing: OnSiteBilling;
+  /** Arrival by where the site is, counted from the visit's opening (001: city 48 h, elsewhere 3 working days). */
+  arrivalBySite?: Partial<Record<SiteZone, ArrivalTerm>>;
+  /** A level's own arrival, before the site's (001 L1: 24 h once remote is ruled out). */
+  arrivalByLevel?: Record<string, ArrivalTerm>;
+}
+
+export const DEFAULT_ON_SITE_TERMS: OnSiteTerms = { billing: 'free-in-period' };
+
+export function onSiteTermsOf(policy: SlaPolicy): OnSiteTerms {
+  return policy.onSite ?? DEFAULT_ON_SITE_TERMS;
+}
+
+/**
+ * The arrival the visit itself commits to, or null: a level with an arrival window of its own (002
+ * hardware), or one whose window an arrival meets too (002 software C, R-002-1), opens no second.
+ */
+export function visitArrivalTerm(policy: SlaPolicy, levelId: string, site: SiteZone): ArrivalTerm | null {
+  const level = findLevel(policy, levelId);
+  if (level?.windows.some((spec) => isMetBy(spec, 'arrival'))) return null;
+  const terms = onSiteTermsOf(policy);
+  return terms.arrivalByLevel?.[levelId] ?? terms.arrivalBySite?.[site] ?? null;
+}
+
+/** 000 offers on-site support only during deployment (domain.md §5). */
+export const VISIT_PURPOSES = ['support', 'deployment'] as const;
+export type VisitPurpose = (typeof VISIT_PURPOSES)[number];
+
+/** Why the policy offers no visit for this purpose, or null. */
+export function visitRefusal(policy: SlaPolicy, purpose: VisitPurpose): string | null {
+  if (onSiteTermsOf(policy).billing === 'deployment-only' && purpose !== 'deployment') {
+    return `Policy ${policy.id} offers on-site support only during deployment; help comes by hotline or remote maintenance`;
+  }
+  return null;
 }
 
 export const PRESET_IDS = ['000', '000-application', '001', '002-software', '002-hardware', '004'] as const;
@@ -172,6 +229,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         calendars: pick(calendars, '24x7'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
         entryTier: 2,
+        onSite: { billing: 'deployment-only' },
       };
     }
     case '000-application':
@@ -188,6 +246,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         calendars: pick(calendars, '24x7', '5x8'),
         escalationTiers: ['Tier 1: customer-side operators', 'Tier 2: vendor customer support'],
         entryTier: 2,
+        onSite: { billing: 'deployment-only' },
       };
     case '001': {
       const level = (levelId: string, label: string, maxHours: number, minHours?: number): LevelSpec => ({
@@ -206,9 +265,15 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
           level('L4', 'Information / consultation', 16, 1),
           level('non-fault', 'Non-fault (suggestion or change)', 24, 1),
         ],
-        calendars: pick(calendars, '001-response'),
+        calendars: pick(calendars, '001-response', '001-onsite', '24x7'),
         escalationTiers: ['Local service specialist', 'Dedicated maintenance team', 'Product and technical experts'],
         remote: { ...DEFAULT_REMOTE_TERMS, backupBy: 'customer' },
+        // C8, M001-7: city 48 h elapsed; elsewhere 3 working days of the on-site calendar (9 h each); L1 24 h.
+        onSite: {
+          billing: 'paid',
+          arrivalBySite: { city: { maxMinutes: 48 * H, calendar: '24x7' }, elsewhere: { maxMinutes: 3 * 9 * H, calendar: '001-onsite' } },
+          arrivalByLevel: { L1: { maxMinutes: 24 * H, calendar: '24x7' } },
+        },
       };
     }
     case '002-software':
@@ -266,6 +331,7 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
         ],
         calendars: pick(calendars, '24x7'),
         escalationTiers: ['Hotline', 'Service consultant', 'Headquarters / development team'],
+        onSite: { billing: 'free-in-period' },
       };
   }
 }

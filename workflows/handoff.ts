@@ -9,6 +9,8 @@ import type { HandingCase, ParentCase, ProductReport } from '../domain/case/hand
 import { eventsOwnedByCase } from '../domain/case/handoff';
 import { SYSTEM, recordEntry } from '../domain/case/record';
 import { caseWorkflowId } from '../domain/products';
+import type { ServicePeriod } from '../domain/entitlement';
+import type { OnSiteIntake } from '../domain/on-site-case';
 import type { RemoteIntake } from '../domain/remote-case';
 
 export const productReportSignal = defineSignal<[ProductReport]>('product-report');
@@ -16,12 +18,15 @@ export const productReportSignal = defineSignal<[ProductReport]>('product-report
 /** The workflow type each product runs (by name: the products import this module). */
 const WORKFLOW_TYPES = { remote: 'remoteWorkflow', 'on-site': 'onSiteWorkflow' } as const;
 
-/** Starts the products the case was handed to since the last effects. */
-export async function startHandoffs(state: HandingCase, owner: string): Promise<void> {
+/**
+ * Starts the products the case was handed to since the last effects; `servicePeriod`: the period
+ * the case was reported in (a visit inside one may be free).
+ */
+export async function startHandoffs(state: HandingCase, owner: string, servicePeriod?: ServicePeriod): Promise<void> {
   for (const handoff of state.handoffs ?? []) {
     if (handoff.state !== 'starting') continue;
     const parent: ParentCase = { workflowId: caseWorkflowId(state.product, state.caseId), product: state.product, ownsEvents: eventsOwnedByCase(state, handoff.to) };
-    const intake: RemoteIntake = {
+    const common: RemoteIntake = {
       caseId: handoff.caseId,
       customer: state.customer,
       timeZone: state.timeZone,
@@ -35,6 +40,7 @@ export async function startHandoffs(state: HandingCase, owner: string): Promise<
       ...(state.notices && { notices: state.notices }),
       parent,
     };
+    const intake: RemoteIntake | OnSiteIntake = handoff.to === 'remote' ? common : { ...common, site: handoff.site!, trigger: 'transfer', ...(servicePeriod && { servicePeriod }) };
     try {
       await startChild(WORKFLOW_TYPES[handoff.to], {
         workflowId: handoff.workflowId,

@@ -110,7 +110,7 @@ export async function hotlineWorkflow(input: HotlineWorkflowInput): Promise<Hotl
       ...caseSteps,
       carryOutEffects: async (final) => {
         await caseSteps.carryOutEffects(final);
-        await startHandoffs(state, state.owner);
+        await startHandoffs(state, state.owner, state.entitlement.decision === 'covered' ? state.entitlement.period : undefined);
       },
       finished: () => state.status === 'closed',
       continueAsNew: () => continueAsNew<typeof hotlineWorkflow>({ intake: input.intake, carried: state }),

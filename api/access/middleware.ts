@@ -119,9 +119,9 @@ interface NamedWorkflows {
   contract?: string;
 }
 
-/** The workflows a route's path names: a case id under /remote names the remote case, else the hotline's. */
+/** The workflows a route's path names: a case id under /remote or /on-site names that product's case, else the hotline's. */
 function workflowsNamedBy(baseUrl: string, params: Record<string, string>): NamedWorkflows {
-  const product = baseUrl === '/remote' ? 'remote' : 'hotline';
+  const product = baseUrl === '/remote' ? 'remote' : baseUrl === '/on-site' ? 'on-site' : 'hotline';
   return {
     ...(params.caseId !== undefined && { case: caseWorkflowId(product, params.caseId) }),
     ...(params.contractId !== undefined && { contract: contractWorkflowId(params.contractId) }),

@@ -3,6 +3,7 @@
  * entry is refused to everyone, so a new route is closed until it is given its roles here.
  */
 import { API_ACTION_TYPES } from '../../domain/hotline-actions';
+import type { OnSiteActionType } from '../../domain/on-site-actions';
 import type { RemoteActionType } from '../../domain/remote-actions';
 import type { Role } from './keys';
 
@@ -45,6 +46,35 @@ const REMOTE_ACTION_ROLES: Record<RemoteActionType, readonly Role[]> = {
   withdraw: [...CASE_WORK, 'customer'],
 };
 
+/** On-site: the engineer works; the customer accepts who came, permits, consents, confirms and signs; the service manager approves experts (M003-6). */
+const ON_SITE_ACTION_ROLES: Record<OnSiteActionType, readonly Role[]> = {
+  'agree-appointment': CASE_WORK,
+  reschedule: CASE_WORK,
+  arrive: CASE_WORK,
+  'accept-identity': CUSTOMER,
+  'refuse-identity': CUSTOMER,
+  'state-problem': [...CASE_WORK, 'customer'],
+  'permit-backup': CUSTOMER,
+  'report-backup': CASE_WORK,
+  'report-diagnosis': CASE_WORK,
+  'propose-solution': CASE_WORK,
+  'consent-solution': CUSTOMER,
+  'decline-solution': CUSTOMER,
+  'request-consultation': CASE_WORK,
+  'approve-consultation': ['service-manager'],
+  'decline-consultation': ['service-manager'],
+  'record-materials': CASE_WORK,
+  'report-fix': CASE_WORK,
+  'report-system-check': CASE_WORK,
+  'record-findings': CASE_WORK,
+  'confirm-resolution': CUSTOMER,
+  'reject-resolution': CUSTOMER,
+  'give-advice': CASE_WORK,
+  'sign-work-order': CUSTOMER,
+  'sign-materials-form': CUSTOMER,
+  withdraw: [...CASE_WORK, 'customer'],
+};
+
 export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'POST /cases': CASE_WORK,
   // A customer's search is narrowed to its own cases (cases/search.ts).
@@ -61,6 +91,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, readonly Role[]>> = {
   'POST /remote/:caseId/confirmation-scan': CUSTOMER,
   'GET /remote/:caseId/documents': EVERYONE,
   'GET /remote/:caseId/documents/:documentId': EVERYONE,
+  'POST /on-site': CASE_WORK,
+  'GET /on-site/:caseId': EVERYONE,
+  ...Object.fromEntries(Object.entries(ON_SITE_ACTION_ROLES).map(([type, roles]) => [`POST /on-site/:caseId/${type}`, roles])),
+  'POST /on-site/:caseId/work-order-scan': CUSTOMER,
+  'POST /on-site/:caseId/materials-form-scan': CUSTOMER,
+  'GET /on-site/:caseId/documents': EVERYONE,
+  'GET /on-site/:caseId/documents/:documentId': EVERYONE,
   'POST /contracts': ['admin'],
   'GET /contracts/:contractId': EVERYONE,
   'GET /contracts/:contractId/amendments': EVERYONE,

@@ -11,6 +11,7 @@ import { recordEntry } from './record';
 import type { MeetingEvent } from '../sla-policy';
 import type { PolicyCalendars } from '../sla-windows';
 import { type ProductId, caseWorkflowId } from '../products';
+import type { Site } from '../on-site-actions';
 
 /** The products a case may be handed to. */
 export const HANDOFF_PRODUCTS = ['remote', 'on-site'] as const;
@@ -31,6 +32,8 @@ export interface Handoff {
   workflowId: string;
   /** The write-up of the actual situation the product starts from (M003-3). */
   situation: string;
+  /** Where an on-site visit goes. */
+  site?: Site;
   by: string;
   atMs: number;
   /** `starting` until the child is started (an effect of the case's loop). */
@@ -76,9 +79,9 @@ export function handoffCaseId(state: HandingCase, to: HandoffProduct): string {
   return earlier === 0 ? state.caseId : `${state.caseId}-${earlier + 1}`;
 }
 
-export function handOver(state: HandingCase, to: HandoffProduct, situation: string, by: string, atMs: number): Handoff {
+export function handOver(state: HandingCase, to: HandoffProduct, situation: string, by: string, atMs: number, site?: Site): Handoff {
   const caseId = handoffCaseId(state, to);
-  const handoff: Handoff = { to, caseId, workflowId: caseWorkflowId(to, caseId), situation, by, atMs, state: 'starting' };
+  const handoff: Handoff = { to, caseId, workflowId: caseWorkflowId(to, caseId), situation, ...(site && { site }), by, atMs, state: 'starting' };
   (state.handoffs ??= []).push(handoff);
   recordEntry(state, atMs, 'transferred', by, `to ${to}: ${situation}`);
   return handoff;

@@ -200,7 +200,10 @@ describe('case actions', () => {
     await post('/cases', caseBody({ caseId }));
     const severity = await post(`/cases/${caseId}/change-severity`, { severity: 'urgent' });
     expect(severity).toMatchObject({ status: 400, body: { error: 'UnknownSeverity' } });
-    const transfer = await post(`/cases/${caseId}/transfer`, { to: 'on-site', situation: 'Disk array' });
+    const noSite = await post(`/cases/${caseId}/transfer`, { to: 'on-site', situation: 'Disk array' });
+    expect(noSite).toMatchObject({ status: 400, body: { error: 'InvalidAction' } });
+    // The case runs under preset 000: on site only during deployment.
+    const transfer = await post(`/cases/${caseId}/transfer`, { to: 'on-site', situation: 'Disk array', site: { address: 'Room 1', zone: 'city' } });
     expect(transfer).toMatchObject({ status: 422, body: { error: 'TransferUnavailable' } });
     const missingField = await post(`/cases/${caseId}/reopen`, {}, {}, AS_CUSTOMER);
     expect(missingField.status).toBe(400);

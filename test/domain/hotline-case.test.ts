@@ -250,9 +250,16 @@ describe('refusalOf: which action each status allows', () => {
     expect(refusalOf(other.state, applyContract(2, 'complex'))).toBeNull();
   });
 
-  test('transfer to on-site is refused while that product is not in service', () => {
+  test('a transfer to on-site names the site, and is refused where the policy offers no visit outside deployment (000)', () => {
     const { state } = openCase('004', 'standard');
-    expect(refusalOf(state, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x' })?.message).toMatch(/on-site product is not in service/);
+    const site = { address: 'Room 1', zone: 'city' as const };
+    expect(refusalOf(state, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x' })).toMatchObject({ type: 'InvalidAction', message: expect.stringMatching(/names the site/) });
+    expect(refusalOf(state, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x', site })).toBeNull();
+    const crm = openCase('000', '2').state;
+    expect(refusalOf(crm, { type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'x', site })).toMatchObject({
+      type: 'TransferUnavailable',
+      message: expect.stringMatching(/only during deployment/),
+    });
   });
 
   test('a second transfer is refused while the first product still has the case', () => {

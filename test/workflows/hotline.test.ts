@@ -157,11 +157,12 @@ test('rejects actions the state does not allow, synchronously and without touchi
   expect(after.audit).toEqual(before.audit);
 });
 
-test('refuses a transfer to on-site with a clear error until that product exists', async () => {
+test('refuses a transfer to on-site under preset 000, which offers visits only during deployment', async () => {
   const handle = await start(hotlineIntake());
-  const failure = await handle.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails' }] }).catch((error) => error);
+  const site = { address: 'Room 1', zone: 'city' as const };
+  const failure = await handle.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'engineer-wang', to: 'on-site', situation: 'Disk array fails', site }] }).catch((error) => error);
   expect((failure.cause as ApplicationFailure).type).toBe('TransferUnavailable');
-  expect((failure.cause as ApplicationFailure).message).toMatch(/on-site/);
+  expect((failure.cause as ApplicationFailure).message).toMatch(/only during deployment/);
 });
 
 test('a signal in the wrong state is kept on the record as ignored', async () => {
