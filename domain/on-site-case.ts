@@ -39,6 +39,18 @@ export const ON_SITE_STEPS = [
 ] as const;
 export type OnSiteStep = (typeof ON_SITE_STEPS)[number];
 
+/**
+ * The visit's phase, its `CaseStatus` for search: being scheduled, on site, being signed, closed.
+ * The step itself is in the current details and the state (each step an upsert would cost history).
+ */
+export type OnSitePhase = 'scheduling' | 'on-site' | 'signing' | 'closed';
+
+export function onSitePhase(step: OnSiteStep): OnSitePhase {
+  if (step === 'appointment' || step === 'arrival') return 'scheduling';
+  if (step === 'work-order') return 'signing';
+  return step === 'closed' ? 'closed' : 'on-site';
+}
+
 /** Why the visit was started (M003-5): the service agreement, the customer, or a case handed over. */
 export const VISIT_TRIGGERS = ['scheduled', 'request', 'transfer'] as const;
 export type VisitTrigger = (typeof VISIT_TRIGGERS)[number];

@@ -21,13 +21,15 @@ import { caseSearchAttributes } from '../workflows/search-attributes';
 import { callBackWorkflowId } from '../domain/products';
 import { WEEKDAYS, type CalendarSpec } from '../domain/calendar';
 import { presetPolicy } from '../domain/sla-policy';
-import { contractWorkflow, hotlineWorkflow, officialDaysWorkflow, remoteWorkflow, satisfactionCallBackWorkflow } from '../workflows';
+import { contractWorkflow, hotlineWorkflow, officialDaysWorkflow, onSiteWorkflow, remoteWorkflow, satisfactionCallBackWorkflow } from '../workflows';
 import { remoteStateQuery, remoteUpdates } from '../workflows/remote';
+import { onSiteStateQuery, onSiteUpdates } from '../workflows/on-site';
+import type { OnSiteActionPayload, OnSiteActionType } from '../domain/on-site-actions';
 import type { RemoteCase } from '../domain/remote-case';
 import type { RunningWorker } from '../test/helpers/environments';
 import { amendContractUpdate } from '../workflows/contract';
 import { addYearUpdate } from '../workflows/official-days';
-import { hotlineUpdates } from '../workflows/messages';
+import { caseStateQuery, hotlineUpdates } from '../workflows/messages';
 import { recordSurveyUpdate } from '../workflows/satisfaction-call-back';
 import { createTimeSkippingEnv, startWorker } from '../test/helpers/environments';
 import { contractTerms } from '../test/helpers/contracts';
@@ -317,6 +319,83 @@ const remoteScenarios: Record<string, (run: Run) => Promise<void>> = {
       await remote.executeUpdate(remoteUpdates.withdraw, { args: [{ by: 'customer', reason: 'Restored from our own backup' }] });
       await run.save('remote-withdrawn', remote);
     });
+  },
+  async 'remote-failed-then-on-site'(run) {
+    await withEchoServer(async (target) => {
+      const intake = hotlineIntake({ preset: '001', severity: 'L2', ...silent });
+      const hotline = await run.start(intake);
+      const handedOver = async (index: number) => {
+        while ((await hotline.query(caseStateQuery)).handoffs?.[index]?.state !== 'running') await new Promise((resolve) => setTimeout(resolve, 100));
+      };
+      await hotline.executeUpdate(hotlineUpdates.transfer, { args: [{ by: 'agent-li', to: 'remote', situation: 'Terminals drop; look remotely first' }] });
+      const remote = run.env.client.workflow.getHandle<typeof remoteWorkflow>(`remote-${intake.caseId}`);
+      await remoteToOpenPort(run, remote, target);
+      await remote.executeUpdate(remoteUpdates['report-work'], { args: [{ by, outcome: 'failed', workDone: 'The software is fine: a switch port drops packets', patches: [] }] });
+      await run.save('remote-failed', remote);
+      while ((await hotline.query(caseStateQuery)).handoffs?.[0]?.state !== 'failed') await new Promise((resolve) => setTimeout(resolve, 100));
+      await hotline.executeUpdate(hotlineUpdates.transfer, {
+        args: [{ by: 'agent-li', to: 'on-site', situation: 'Remote could not fix it: a switch port fails', site: { address: '北京市海淀区示例路 1 号', zone: 'city' } }],
+      });
+      await handedOver(1);
+      const visit = run.env.client.workflow.getHandle<typeof onSiteWorkflow>(`onsite-${intake.caseId}`);
+      const act = <T extends OnSiteActionType>(type: T, payload: OnSiteActionPayload<T>) => visit.executeUpdate(onSiteUpdates[type], { args: [payload] as [OnSiteActionPayload<T>] });
+      const waitFor = async (action: OnSiteActionType) => {
+        while (!(await visit.query(onSiteStateQuery)).awaiting.includes(action)) await new Promise((resolve) => setTimeout(resolve, 100));
+      };
+      await waitFor('agree-appointment');
+      await act('agree-appointment', { by, at: new Date((await run.env.currentTimeMs()) + 3_600_000).toISOString() });
+      await act('arrive', { by, identity: 'Staff card 0042', travelMinutes: 45 });
+      await act('accept-identity', { by: 'customer' });
+      await act('state-problem', { by: 'customer', problem: 'Terminals drop every few minutes' });
+      await act('permit-backup', { by: 'customer' });
+      await act('report-backup', { by });
+      await act('report-diagnosis', { by, diagnosis: 'A failing port on the core switch' });
+      await act('propose-solution', { by, solution: 'Replace the module' });
+      await act('consent-solution', { by: 'customer' });
+      await act('record-materials', { by, items: [{ name: 'SFP 光模块', quantity: 1, unit: 'pcs', unitPrice: 480 }] });
+      await act('report-fix', { by, outcome: 'fixed', workDone: 'Module replaced' });
+      await waitFor('report-system-check');
+      await act('report-system-check', { by, result: 'All terminals connected' });
+      await act('record-findings', { by, cause: 'Port hardware failure', prevention: 'Monitor port errors', solution: 'Module replaced' });
+      await waitFor('confirm-resolution');
+      await act('confirm-resolution', { by: 'customer' });
+      await act('give-advice', { by, advice: 'Keep a spare module on site' });
+      await waitFor('sign-work-order');
+      await act('sign-work-order', { by: 'customer', method: 'online' });
+      await waitFor('sign-materials-form');
+      await act('sign-materials-form', { by: 'customer', method: 'online' });
+      await run.save('on-site-solved', visit);
+      while ((await hotline.query(caseStateQuery)).status !== 'solved') await new Promise((resolve) => setTimeout(resolve, 100));
+      await hotline.executeUpdate(hotlineUpdates.confirm, { args: [{ by: 'customer' }] });
+      await run.save('hotline-remote-failed-on-site', hotline);
+    });
+  },
+  async 'on-site-rescheduled-withdrawn'(run) {
+    const caseId = uniqueId('case');
+    const visit = await run.env.client.workflow.start(onSiteWorkflow, {
+      workflowId: `onsite-${caseId}`,
+      taskQueue: run.taskQueue,
+      args: [
+        {
+          caseId,
+          customer: { id: 'cust-1', name: '上海示例科技有限公司', email: 'it@example.cn' },
+          timeZone: 'Asia/Shanghai',
+          policy: presetPolicy('002-hardware', 'Asia/Shanghai'),
+          severity: 'B',
+          reportedMs: await run.env.currentTimeMs(),
+          openedBy: by,
+          situation: 'Annual inspection of the storage array',
+          site: { address: '上海市示例路 2 号', zone: 'city' },
+          trigger: 'scheduled',
+        },
+      ],
+    });
+    const now = await run.env.currentTimeMs();
+    await visit.executeUpdate(onSiteUpdates['agree-appointment'], { args: [{ by, at: new Date(now + 4 * 3_600_000).toISOString() }] });
+    await visit.executeUpdate(onSiteUpdates.reschedule, { args: [{ by, at: new Date(now + 20 * 3_600_000).toISOString(), reason: 'The engineer is ill' }] });
+    await run.env.sleep(25 * 3_600_000);
+    await visit.executeUpdate(onSiteUpdates.withdraw, { args: [{ by: 'customer', reason: 'No longer needed' }] });
+    await run.save('on-site-rescheduled-withdrawn', visit);
   },
 };
 Object.assign(scenarios, remoteScenarios);

@@ -5,7 +5,7 @@
  * grows. Also the one way to send queued e-mail and the one way to take actions as signals and
  * updates.
  */
-import { ParentClosePolicy, allHandlersFinished, condition, currentUpdateInfo, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, allHandlersFinished, condition, currentUpdateInfo, patched, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import type { SignalDefinition, TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
 import { type CaseCore, applyCaseTime, nextCaseDeadline } from '../domain/case/core';
 import { SYSTEM, recordEntry } from '../domain/case/record';
@@ -42,6 +42,29 @@ export interface LoopSteps {
   applyTime(nowMs: number): void;
 }
 
+/** Patch id: one timer per deadline instant (runs before started and cancelled a timer at every change). */
+const STANDING_DEADLINE_TIMER = 'standing-deadline-timer';
+
+/**
+ * The timer of the next deadline, kept while the deadline stays where it is: an action that leaves
+ * it unchanged wakes the loop without a cancelled and a new timer in history (two events a change).
+ */
+class DeadlineTimer {
+  private current: { atMs: number; fired: Promise<void>; scope: CancellationScope } | null = null;
+
+  async until(atMs: number, summary: string, changed: () => boolean): Promise<void> {
+    if (this.current?.atMs !== atMs) {
+      this.current?.scope.cancel();
+      const scope = new CancellationScope();
+      const fired = scope.run(() => sleep(atMs - Date.now(), { summary }));
+      // Cancelled when the deadline moves; a cancellation of the workflow still reaches the race below.
+      fired.catch(() => undefined);
+      this.current = { atMs, fired, scope };
+    }
+    await Promise.race([this.current.fired, condition(changed)]);
+  }
+}
+
 /** Patch id: the loop also wakes for actions taken while effects ran (runs before it kept the old wait). */
 const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
 
@@ -51,6 +74,7 @@ const ACTIONS_DURING_EFFECTS_WAKE = 'actions-during-effects-wake';
  * needed; runs started before that ask `patched()`, as they always did.
  */
 export async function runLoop(steps: LoopSteps, changes: Changes, { wakeForActionsDuringEffects = false } = {}): Promise<void> {
+  const standing = patched(STANDING_DEADLINE_TIMER) ? new DeadlineTimer() : null;
   while (!steps.finished()) {
     const seenBeforeEffects = changes.revision;
     await steps.carryOutEffects(false);
@@ -66,7 +90,8 @@ export async function runLoop(steps: LoopSteps, changes: Changes, { wakeForActio
     if (deadline === null) {
       await condition(() => changes.revision !== seen);
     } else if (deadline.atMs > Date.now()) {
-      await condition(() => changes.revision !== seen, deadline.atMs - Date.now(), { summary: deadline.summary });
+      if (standing) await standing.until(deadline.atMs, deadline.summary, () => changes.revision !== seen);
+      else await condition(() => changes.revision !== seen, deadline.atMs - Date.now(), { summary: deadline.summary });
     }
     steps.applyTime(Date.now());
   }
@@ -322,6 +347,8 @@ function applyOrUndo<T extends string, A extends { type: T; by: string }>(handle
 export interface CaseView {
   /** The product's status word for `CaseStatus` and the current details. */
   status(): string;
+  /** A finer word for the current details only (a product's step within its status), which costs no history event. */
+  detail?(): string;
   /** The case's calendars (its policy's; an applied contract may replace them). */
   calendars(): PolicyCalendars;
   /** The search attributes the case was started with, when the starter set them as its first task would. */
@@ -345,7 +372,7 @@ export function caseLoopSteps(state: CaseCore, view: CaseView, changes: Changes)
     },
     present: () => {
       attributes.sync(state, view.status());
-      showCurrentDetails(state, view.status());
+      showCurrentDetails(state, view.detail?.() ?? view.status());
       metrics.record();
     },
     nextDeadline: () => {

@@ -17,6 +17,7 @@ import {
   type OnSiteStep,
   materialsFormContent,
   onSiteEmails,
+  onSitePhase,
   onSiteRefusal,
   openOnSiteCase,
   workOrderContent,
@@ -56,7 +57,12 @@ export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult
 
   let outcomeText = '';
   let cancelled = false;
-  const beside = { status: () => state.step, calendars: () => calendars, describe: `on-site visit: ${state.situation.slice(0, 200)}` };
+  const beside = {
+    status: () => onSitePhase(state.step),
+    detail: () => `${onSitePhase(state.step)} · step ${state.step}${state.awaiting.length > 0 ? `, waits for ${state.awaiting.join(' or ')}` : ''}`,
+    calendars: () => calendars,
+    describe: `on-site visit: ${state.situation.slice(0, 200)}`,
+  };
   await runBeside(state, changes, beside, async () => {
     try {
       // 1. The appointment (M004-13): the visit accepts the case; the customer is told when.

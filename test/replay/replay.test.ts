@@ -21,7 +21,7 @@ function histories(names: string[] = files) {
   }));
 }
 
-test('the committed histories cover every hotline outcome, the call-back, contracts and official days', () => {
+test('the committed histories cover every hotline outcome, the call-back, contracts, official days, remote and on-site', () => {
   expect(files).toEqual(
     expect.arrayContaining([
       'hotline-confirmed.json',
@@ -54,6 +54,12 @@ test('the committed histories cover every hotline outcome, the call-back, contra
       'hotline-transferred-remote.json',
       'remote-solved.json',
       'remote-withdrawn.json',
+      // Recorded before the standing deadline timer and before failed remote work closed its case (patched).
+      // Remote failed, then on site: the hotline case, the failed remote case, the solved visit; a visit rescheduled and withdrawn.
+      'hotline-remote-failed-on-site.json',
+      'remote-failed.json',
+      'on-site-solved.json',
+      'on-site-rescheduled-withdrawn.json',
     ]),
   );
 });
@@ -70,12 +76,18 @@ test('every committed history replays against the current workflow code', async 
 /** Eighty actions into one case, on purpose: they exercise the audit archive, not a lifecycle. */
 const LONG_ON_PURPOSE = ['hotline-audit-archived.json', 'hotline-audit-long-before-archive.json'];
 
-test('a full hotline lifecycle stays well under the 80-event budget', () => {
+/**
+ * A case handed over twice (remote, then on site) carries two children, their four reports and two
+ * hand-over e-mails: about 30 events a hand-over, measured, so it gets a budget of its own.
+ */
+const HANDED_OVER_TWICE = { 'hotline-remote-failed-on-site': 90 } as Record<string, number>;
+
+test('a full hotline lifecycle stays within the 80-event budget (a case handed over twice within its own)', () => {
   const sizes = histories(files.filter((file) => file.startsWith('hotline-') && !LONG_ON_PURPOSE.includes(file))).map(({ workflowId, history }) => ({
     workflowId,
     events: history.events!.length,
   }));
-  expect(sizes.filter((size) => size.events > 80)).toEqual([]);
+  expect(sizes.filter((size) => size.events > (HANDED_OVER_TWICE[size.workflowId] ?? 80))).toEqual([]);
 });
 
 test('a workflow change without patched() is caught as a determinism violation', async () => {
