@@ -18,7 +18,7 @@ import type { HotlineAction } from './hotline-actions';
 import type { NoticeSettings } from './notices';
 import type { MeetingEvent, SlaPolicy } from './sla-policy';
 import { findLevel, visitRefusal } from './sla-policy';
-import { PolicyCalendars } from './sla-windows';
+import { PolicyCalendars, giveOnSiteTime } from './sla-windows';
 
 export { HOTLINE_ACTION_TYPES, type HotlineAction, type HotlineActionType } from './hotline-actions';
 export { CHANNELS, type Channel, DEFAULT_CLOSING, type ClosingSettings, SPOT_CHECK_RATE, isSampledForCallBack } from './case/closing';
@@ -252,6 +252,10 @@ export function applyAction(state: HotlineCase, action: HotlineAction, nowMs: nu
     case 'transfer': {
       // The first agent stays the owner until the product accepts the case (首问责任制).
       const handoff = handOver(state, action.to, action.situation, action.by, nowMs, action.site);
+      // 002 software C: on site within 24 h meets the one window that remote work meets within 12 h (R-002-1).
+      if (action.to === 'on-site') {
+        for (const window of giveOnSiteTime(state.windows, calendars)) audit('window-extended', `${window.label}: an arrival meets it until ${localInstant(state, window.dueMs!)}`);
+      }
       state.status = 'in-progress';
       state.outbox.push(handoffEmail(state, handoff.to));
       return;

@@ -48,6 +48,12 @@ const windowSpecSchema = z
     calendar: z.string().min(1),
     metBy: z.enum(MEETING_EVENTS),
     alsoMetBy: z.array(z.enum(MEETING_EVENTS)).max(MEETING_EVENTS.length).optional(),
+    onSiteMaxMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(366 * 24 * 60)
+      .optional(),
     role: z.enum(['response', 'resolution', 'arrival']).optional(),
   })
   .refine((window) => window.minMinutes === undefined || window.minMinutes <= window.maxMinutes, {

@@ -32,6 +32,8 @@ export interface WindowSpec {
   metBy: MeetingEvent;
   /** Other events that meet it too: whichever comes first (002 software C, R-002-1). */
   alsoMetBy?: MeetingEvent[];
+  /** Once the case goes on site, the window gives the arrival this long instead (002 software C: 24 h, R-002-1). */
+  onSiteMaxMinutes?: number;
 }
 
 export interface LevelSpec {
@@ -293,7 +295,9 @@ export function presetPolicy(id: PresetId, timeZone = DEFAULT_TIME_ZONE): SlaPol
           {
             id: 'C',
             label: 'System-level problem',
-            windows: [{ ...window('remote-start', 'Remote work started or on site', 12 * H, '24x7', 'remote-start'), alsoMetBy: ['arrival', 'solution'], role: 'resolution' }],
+            windows: [
+              { ...window('remote-start', 'Remote work started or on site', 12 * H, '24x7', 'remote-start'), alsoMetBy: ['arrival', 'solution'], onSiteMaxMinutes: 24 * H, role: 'resolution' },
+            ],
           },
           { id: 'B', label: 'Complex operational problem', windows: [window('resolution', 'Solved remotely', 24 * H, '24x7', 'solution')] },
           { id: 'A', label: 'Operational problem', windows: [window('resolution', 'Solved remotely', 12 * H, '24x7', 'solution')] },

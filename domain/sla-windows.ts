@@ -15,6 +15,8 @@ export interface SlaWindow {
   calendar: string;
   metBy: MeetingEvent;
   alsoMetBy?: MeetingEvent[];
+  /** The budget the window gives an arrival once the case goes on site (R-002-1). */
+  onSiteBudgetMs?: number;
   /** Absent on windows armed before roles: then the role of `metBy`. */
   role?: WindowRole;
   budgetMs: number;
@@ -84,7 +86,22 @@ function armWindow(spec: WindowSpec, policy: SlaPolicy, level: string, startMs: 
   if (spec.minMinutes !== undefined) window.minMs = spec.minMinutes * 60_000;
   if (spec.role !== undefined) window.role = spec.role;
   if (spec.alsoMetBy !== undefined) window.alsoMetBy = spec.alsoMetBy;
+  if (spec.onSiteMaxMinutes !== undefined) window.onSiteBudgetMs = spec.onSiteMaxMinutes * 60_000;
   return window;
+}
+
+/**
+ * The case goes on site: a live window that gives an arrival more time (002 software C: remote
+ * work within 12 h or on site within 24 h, R-002-1) takes that budget from its start. A window
+ * already breached keeps its breach. Returns the windows changed.
+ */
+export function giveOnSiteTime(windows: SlaWindow[], calendars: PolicyCalendars): SlaWindow[] {
+  const changed = windows.filter((window) => isLive(window) && window.breachedDueMs === null && window.onSiteBudgetMs !== undefined && window.onSiteBudgetMs > window.budgetMs);
+  for (const window of changed) {
+    window.budgetMs = window.onSiteBudgetMs!;
+    if (window.runningSinceMs !== null) startClock(window, window.runningSinceMs, calendars);
+  }
+  return changed;
 }
 
 /** Arms the windows of a level whose meeting events the product handles. */

@@ -262,6 +262,24 @@ describe('refusalOf: which action each status allows', () => {
     });
   });
 
+  test('002 software C: going on site gives the one window 24 h from its start; a window already breached keeps its breach (R-002-1)', () => {
+    const HOUR = 3_600_000;
+    const site = { address: 'Room 1', zone: 'city' as const };
+    const early = openCase('002-software', 'C');
+    const start = early.state.windows[0].runningSinceMs!;
+    expect(early.state.windows[0].dueMs! - start).toBe(12 * HOUR);
+    early.act({ type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'Server does not boot', site }, start + HOUR);
+    expect(early.state.windows[0].dueMs! - start).toBe(24 * HOUR);
+    expect(early.state.audit.at(-1)?.type).toBe('window-extended');
+
+    const late = openCase('002-software', 'C');
+    const lateStart = late.state.windows[0].runningSinceMs!;
+    late.tick(lateStart + 13 * HOUR);
+    expect(late.state.breaches).toHaveLength(1);
+    late.act({ type: 'transfer', by: 'agent-li', to: 'on-site', situation: 'Server does not boot', site }, lateStart + 13 * HOUR);
+    expect(late.state.windows[0].budgetMs).toBe(12 * HOUR);
+  });
+
   test('a second transfer is refused while the first product still has the case', () => {
     const { state, act } = openCase('004', 'standard');
     act(ACTIONS.transfer, T0 + MIN);

@@ -338,7 +338,7 @@ describe('on-site visit', () => {
     expect(state.solution?.text).toBe('Uplink moved, module replaced');
   });
 
-  it('meets the hotline’s one 002 software C window by the arrival (R-002-1), opening no second one', async () => {
+  it('gives the hotline’s one 002 software C window 24 h once the case goes on site and meets it by the arrival (R-002-1), opening no second one', async () => {
     const intake = { ...hotlineIntake({ preset: '002-software', severity: 'C' }), reportedAt: new Date(await env.currentTimeMs()).toISOString() };
     const hotlineId = `hotline-${intake.caseId}`;
     startedIds.push(hotlineId, `onsite-${intake.caseId}`);
@@ -358,6 +358,9 @@ describe('on-site visit', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await stateOf(visit)).windows).toEqual([]);
+    // Remote work within 12 h, or on site within 24 h: going on site gives the one window 24 h from its start.
+    const extended = ((await hotline.query(caseStateQuery)) as HotlineCase).windows[0];
+    expect([extended.budgetMs, extended.dueMs! - extended.runningSinceMs!]).toEqual([24 * HOUR, 24 * HOUR]);
     await act(visit, 'agree-appointment', { by: 'engineer-wang', at: new Date((await env.currentTimeMs()) + HOUR).toISOString() });
     await act(visit, 'arrive', { by: 'engineer-wang', identity: 'Staff card 0042', travelMinutes: 30 });
     await act(visit, 'accept-identity', { by: 'customer-zhao' });
