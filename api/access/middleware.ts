@@ -101,7 +101,7 @@ function authorize(deps: AccessDeps): RequestHandler {
     const principal = principalOf(req);
     const key = routeKey(req.method, req.baseUrl, (req.route as { path: string }).path);
     const roles = ROUTE_ACCESS[key] ?? [];
-    if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `A ${principal.role} may not call ${key}`);
+    if (!roles.includes(principal.role)) throw new HttpError(403, 'forbidden', `${/^[aeiou]/.test(principal.role) ? 'An' : 'A'} ${principal.role} may not call ${key}`);
     const params = req.params as Record<string, string>;
     const workflows = workflowsNamedBy(req.baseUrl, params);
     // The workflow a request concerns and its route pattern, for its log line and metrics (logging.ts, metrics.ts).
