@@ -21,6 +21,7 @@
  *    … in alternating rounds of ceiling and intake 6                  2
  *    … lifecycles through the API                  150                20
  *  3 lifecycles counted, one at a time             10                 3
+ *    … and as many remote and on-site lifecycles   10 each            3 each
  *  4 open cases for the worker's RSS               10,000             1,000
  *    … started at a time                           50                 50
  *  5 replays of the 22 committed histories         25 rounds (550)    5 rounds (110)
@@ -44,6 +45,7 @@ import { benchMemory, type MemorySizes } from './bench/memory';
 import { KeyStore } from '../api/access/keys';
 import { bearers } from '../test/helpers/callers';
 import { ROOT, installExitHooks, keepOnExit, removeOnExit, startApiProcess, startDevServer, startWorkerProcess, stopAll, stopChild, temporalCli } from './bench/processes';
+import { benchProducts } from './bench/products';
 import { benchReplay, type ReplaySizes } from './bench/replay';
 import { benchThroughput, type ThroughputSizes } from './bench/throughput';
 import { type Result, failed, log, round, table } from './bench/util';
@@ -77,7 +79,7 @@ const QUICK: Sizes = {
 
 const RESULTS_FILE = path.join(ROOT, 'bench-results.json');
 /** Rows in the guide's order, whatever order the phases ran in. */
-const ROW_ORDER = ['1', '2', '2·ceiling', '2·life', '2·action', '3·done', '3', '3·bytes', '4', '5', '6a', '6b', '7'];
+const ROW_ORDER = ['1', '2', '2·ceiling', '2·life', '2·action', '3·done', '3', '3·bytes', '3·remote', '3·remote·bytes', '3·on-site', '3·on-site·bytes', '4', '5', '6a', '6b', '7'];
 
 /** webpack's module listing is noise; keep its warnings and errors (worker/build-bundle.ts). */
 const quietLogger = {
@@ -89,7 +91,7 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-const PHASES = ['calendar', 'throughput', 'fuzz', 'replay', 'memory'] as const;
+const PHASES = ['calendar', 'throughput', 'products', 'fuzz', 'replay', 'memory'] as const;
 type PhaseName = (typeof PHASES)[number];
 
 /** `--quick`, and `--only=<phase>[,<phase>]` to measure some phases while working on them. */
@@ -167,6 +169,10 @@ async function main(): Promise<number> {
           emptyWorkflowIds = outcome.emptyWorkflowIds;
           return outcome.results;
         },
+      );
+    if (runs('products'))
+      await phase(results, [{ id: '3·remote', target: 'history events of full remote and on-site lifecycles', limit: '≤ 80' }], async () =>
+        benchProducts({ client, baseUrl: api.baseUrl, bearer, runTag }, sizes.throughput.historiesCounted, log),
       );
     if (runs('fuzz')) {
       await phase(results, [{ id: '7', target: 'route fuzz', limit: '0 5xx' }], async () => [await benchFuzz(api.baseUrl, bearer, sizes.fuzz, log)]);
