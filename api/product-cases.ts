@@ -3,17 +3,57 @@
  * action of its action table, the signed paper uploaded as a scan, and its documents. A product's
  * router adds how its case starts and anything only it takes (remote: the sealed authorisation).
  */
+import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { type DocumentStore, INVALID_DOCUMENT } from '../activities/documents';
+import type { Channel } from '../domain/case/closing';
+import type { ProductIntake } from '../domain/case/handoff';
 import { type ProductId, caseWorkflowId } from '../domain/products';
 import type { ActionResult } from '../workflows/case-runtime';
 import { actorOf } from './actor';
 import { HttpError, explainClosed } from './errors';
 import { actionUpdateId } from './idempotency';
+import { type CaseTerms, type TermsRequest, assembleTerms } from './intake';
+
+type TermsFields = Omit<TermsRequest, 'product' | 'reportedMs' | 'severity'>;
 import { caseIdParams, idempotencyKey } from './cases/schemas';
+
+/** The fields every product case's start body has (the hotline's, with `situation` for `problem`). */
+export interface ProductStartBody {
+  caseId?: string;
+  reportedAt?: string;
+  severity: string;
+  situation: string;
+  channel: Channel;
+}
+
+/**
+ * A product case's intake from its start request: its id (made when absent), when it was
+ * reported, and the terms the hotline takes (contract or preset, `assembleTerms`), opened by the caller.
+ */
+export async function productIntake(client: Client, product: ProductId, body: ProductStartBody & TermsFields, openedBy: string): Promise<{ intake: ProductIntake; terms: CaseTerms }> {
+  const caseId = body.caseId ?? randomBytes(8).toString('hex');
+  const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
+  const terms = await assembleTerms(client, { ...body, product, reportedMs });
+  const intake: ProductIntake = {
+    caseId,
+    customer: terms.customer,
+    timeZone: terms.timeZone,
+    policy: terms.policy,
+    severity: body.severity,
+    reportedMs,
+    openedBy,
+    situation: body.situation,
+    channel: body.channel,
+    notices: terms.notices,
+    ...(terms.closing && { closing: terms.closing }),
+    ...(terms.contractReference && { contract: terms.contractReference }),
+  };
+  return { intake, terms };
+}
 
 export const documentParams = caseIdParams.extend({ documentId: z.string().regex(/^[A-Za-z0-9._-]{1,300}$/) });
 

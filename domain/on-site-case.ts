@@ -4,18 +4,15 @@
  * step leaves on the case, the arrival the visit commits to, who pays, and its documents.
  */
 import type { DocumentContent } from './documents';
-import { type CaseCore, openCore } from './case/core';
-import { type ContractReference } from './case/clock';
-import type { Channel, ClosingSettings } from './case/closing';
-import { PRODUCT_EVENTS, type HandoffOutcome, type ParentCase } from './case/handoff';
-import { type Customer, caseKey, localInstant } from './case/record';
+import { type CaseCore } from './case/core';
+import { type HandoffOutcome, type ParentCase, type ProductIntake, openProductCore } from './case/handoff';
+import { caseKey, localInstant } from './case/record';
 import type { Email } from './email';
 import type { ServicePeriod } from './entitlement';
 import type { Refusal } from './failures';
-import type { NoticeSettings } from './notices';
 import type { MaterialItem, OnSiteAction, OnSiteActionType, Site } from './on-site-actions';
 import type { DocumentReference } from './remote-case';
-import { type OnSiteBilling, type SlaPolicy, type VisitPurpose, onSiteTermsOf, visitArrivalTerm, visitRefusal } from './sla-policy';
+import { type OnSiteBilling, type VisitPurpose, onSiteTermsOf, visitArrivalTerm, visitRefusal } from './sla-policy';
 import { type PolicyCalendars, openWindows } from './sla-windows';
 
 export type { OnSiteAction, OnSiteActionType } from './on-site-actions';
@@ -55,28 +52,12 @@ export function onSitePhase(step: OnSiteStep): OnSitePhase {
 export const VISIT_TRIGGERS = ['scheduled', 'request', 'transfer'] as const;
 export type VisitTrigger = (typeof VISIT_TRIGGERS)[number];
 
-export interface OnSiteIntake {
-  caseId: string;
-  customer: Customer;
-  timeZone: string;
-  policy: SlaPolicy;
-  severity: string;
-  /** When the problem was reported (the hotline's report when handed over). */
-  reportedMs: number;
-  openedBy: string;
-  /** The write-up of the actual situation (M003-3), or the request. */
-  situation: string;
+export interface OnSiteIntake extends ProductIntake {
   site: Site;
   trigger: VisitTrigger;
   purpose?: VisitPurpose;
   /** The service period the request falls in, if any: a visit is free inside one under `free-in-period`. */
   servicePeriod?: ServicePeriod;
-  channel?: Channel;
-  closing?: Partial<ClosingSettings>;
-  contract?: ContractReference;
-  notices?: NoticeSettings;
-  /** The case that handed this one over: it owns the windows of `parent.ownsEvents`. */
-  parent?: ParentCase;
 }
 
 /** One line of the work order: what is charged for, and whether the customer pays it. */
@@ -131,29 +112,9 @@ export function openOnSiteCase(intake: OnSiteIntake, nowMs: number, calendars: P
   const purpose = intake.purpose ?? 'support';
   const refusal = visitRefusal(intake.policy, purpose);
   if (refusal) throw new VisitNotOffered(refusal);
-  const owned = intake.parent?.ownsEvents ?? [];
-  const events = PRODUCT_EVENTS['on-site'].filter((event) => !owned.includes(event));
-  const core: CaseCore = openCore(
-    {
-      caseId: intake.caseId,
-      product: 'on-site',
-      customer: intake.customer,
-      timeZone: intake.timeZone,
-      policy: intake.policy,
-      severity: intake.severity,
-      // Windows the parent owns are met there (reported back), never opened twice.
-      events,
-      reportedMs: intake.reportedMs,
-      openedBy: intake.openedBy,
-      openingDetails: `${intake.trigger} visit to ${intake.site.address} (${intake.site.zone})${intake.parent ? `, handed over by ${intake.parent.workflowId}` : ''}: ${intake.situation}`,
-      ...(intake.closing && { closing: intake.closing }),
-      ...(intake.channel && { channel: intake.channel }),
-      ...(intake.contract && { contract: intake.contract }),
-      ...(intake.notices && { notices: intake.notices }),
-    },
-    nowMs,
-    calendars,
-  );
+  const openingDetails = `${intake.trigger} visit to ${intake.site.address} (${intake.site.zone})${intake.parent ? `, handed over by ${intake.parent.workflowId}` : ''}: ${intake.situation}`;
+  const core: CaseCore = openProductCore(intake, 'on-site', openingDetails, nowMs, calendars);
+  const events = core.events;
   // The arrival the visit commits to by its site (C8), counted from the visit's opening; a level's
   // own arrival window (002 hardware, from the request) was opened with the clock above.
   const term = events.includes('arrival') ? visitArrivalTerm(intake.policy, intake.severity, intake.site.zone) : null;

@@ -4,16 +4,13 @@
  * each step leaves on the case and which action each step waits for.
  */
 import type { DocumentContent } from './documents';
-import { type CaseCore, openCore } from './case/core';
-import { type ContractReference } from './case/clock';
-import type { Channel, ClosingSettings } from './case/closing';
-import { PRODUCT_EVENTS, type HandoffOutcome, type ParentCase } from './case/handoff';
-import { type Customer, caseKey, localInstant } from './case/record';
+import { type CaseCore } from './case/core';
+import { type HandoffOutcome, type ParentCase, type ProductIntake, openProductCore } from './case/handoff';
+import { caseKey, localInstant } from './case/record';
 import type { Email } from './email';
 import type { Refusal } from './failures';
-import type { NoticeSettings } from './notices';
 import type { RemoteAction, RemoteActionType } from './remote-actions';
-import { type RemoteTerms, type SlaPolicy, remoteTermsOf } from './sla-policy';
+import { type RemoteTerms, remoteTermsOf } from './sla-policy';
 import type { PolicyCalendars } from './sla-windows';
 
 export type { RemoteAction, RemoteActionType } from './remote-actions';
@@ -22,24 +19,8 @@ export type { RemoteAction, RemoteActionType } from './remote-actions';
 export const REMOTE_STEPS = ['appointment', 'scope', 'authorisation', 'backup', 'remote-work', 'resolution', 'advice', 'confirmation', 'closed'] as const;
 export type RemoteStep = (typeof REMOTE_STEPS)[number];
 
-export interface RemoteIntake {
-  caseId: string;
-  customer: Customer;
-  timeZone: string;
-  policy: SlaPolicy;
-  severity: string;
-  /** When the problem was reported (the hotline's report when handed over). */
-  reportedMs: number;
-  openedBy: string;
-  /** The write-up of the actual situation (M003-3), or the request. */
-  situation: string;
-  channel?: Channel;
-  closing?: Partial<ClosingSettings>;
-  contract?: ContractReference;
-  notices?: NoticeSettings;
-  /** The case that handed this one over: it owns the windows of `parent.ownsEvents`. */
-  parent?: ParentCase;
-}
+/** Remote maintenance starts from what every product case starts from. */
+export type RemoteIntake = ProductIntake;
 
 /** A stored document as the case refers to it: its id and the hash of its bytes. */
 export interface DocumentReference {
@@ -82,28 +63,8 @@ export interface RemoteCase extends CaseCore {
 }
 
 export function openRemoteCase(intake: RemoteIntake, nowMs: number, calendars: PolicyCalendars): RemoteCase {
-  const owned = intake.parent?.ownsEvents ?? [];
-  const core: CaseCore = openCore(
-    {
-      caseId: intake.caseId,
-      product: 'remote',
-      customer: intake.customer,
-      timeZone: intake.timeZone,
-      policy: intake.policy,
-      severity: intake.severity,
-      // Windows the parent owns are met there (reported back), never opened twice.
-      events: PRODUCT_EVENTS.remote.filter((event) => !owned.includes(event)),
-      reportedMs: intake.reportedMs,
-      openedBy: intake.openedBy,
-      openingDetails: intake.parent ? `handed over by ${intake.parent.workflowId}: ${intake.situation}` : intake.situation,
-      ...(intake.closing && { closing: intake.closing }),
-      ...(intake.channel && { channel: intake.channel }),
-      ...(intake.contract && { contract: intake.contract }),
-      ...(intake.notices && { notices: intake.notices }),
-    },
-    nowMs,
-    calendars,
-  );
+  const openingDetails = intake.parent ? `handed over by ${intake.parent.workflowId}: ${intake.situation}` : intake.situation;
+  const core: CaseCore = openProductCore(intake, 'remote', openingDetails, nowMs, calendars);
   return {
     ...core,
     product: 'remote',

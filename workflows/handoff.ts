@@ -5,7 +5,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, defineSignal, getExternalWorkflowHandle, log, startChild } from '@temporalio/workflow';
-import type { HandingCase, ParentCase, ProductReport } from '../domain/case/handoff';
+import type { HandingCase, ParentCase, ProductIntake, ProductReport } from '../domain/case/handoff';
 import { eventsOwnedByCase } from '../domain/case/handoff';
 import { SYSTEM, recordEntry } from '../domain/case/record';
 import { caseWorkflowId } from '../domain/products';
@@ -26,7 +26,7 @@ export async function startHandoffs(state: HandingCase, owner: string, servicePe
   for (const handoff of state.handoffs ?? []) {
     if (handoff.state !== 'starting') continue;
     const parent: ParentCase = { workflowId: caseWorkflowId(state.product, state.caseId), product: state.product, ownsEvents: eventsOwnedByCase(state, handoff.to) };
-    const common: RemoteIntake = {
+    const common: ProductIntake = {
       caseId: handoff.caseId,
       customer: state.customer,
       timeZone: state.timeZone,

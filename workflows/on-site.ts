@@ -4,7 +4,7 @@
  * beside the steps (case-runtime); nothing is changed on the customer's system before the
  * customer consents to the solution, and the visit ends with the signed work order.
  */
-import { CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
 import { escalate, tierName } from '../domain/case/escalation';
 import { giveSolution, rejectSolution } from '../domain/case/closing';
 import { SYSTEM, localInstant } from '../domain/case/record';
@@ -24,7 +24,6 @@ import {
 } from '../domain/on-site-case';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { runBeside } from './case-runtime';
-import { StepsEnded } from './case-steps';
 import { businessFailure } from './failures';
 import { local, openProductCase, productMessages } from './product-case';
 
@@ -130,19 +129,11 @@ export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult
       state.outcome = 'solved';
       outcomeText = state.fixes.at(-1)?.workDone ?? '';
     } catch (error) {
-      if (isCancellation(error)) {
-        state.outcome = 'withdrawn';
-        outcomeText = 'The on-site visit was cancelled';
-        cancelled = true;
-      }
-      if (!(error instanceof StepsEnded)) throw error;
-      if (error.by === 'closed') {
-        state.outcome ??= 'solved';
-      } else {
-        state.outcome = 'withdrawn';
-        outcomeText = error.by.type === 'withdraw' ? error.by.reason : '';
-        audit('withdrawn', error.by.by, outcomeText);
-      }
+      const ending = product.stepsEnded(error, 'The on-site visit was cancelled');
+      cancelled = ending.cancelled;
+      if (ending.text !== undefined) outcomeText = ending.text;
+      // A cancellation is rethrown once the case that handed it over has heard (below).
+      if (ending.rethrow) throw error;
     } finally {
       if (cancelled) await CancellationScope.nonCancellable(() => product.reportCancelled(outcomeText));
     }

@@ -4,7 +4,7 @@
  * here or at the case that handed it over, reports to that case, has documents signed, and closes
  * through the core. A product writes only its steps (workflows/remote.ts, workflows/on-site.ts).
  */
-import { ApplicationFailure, defineSignal, defineUpdate, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineSignal, defineUpdate, isCancellation, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../activities';
@@ -18,7 +18,7 @@ import type { Refusal } from '../domain/failures';
 import type { MeetingEvent } from '../domain/sla-policy';
 import type { PolicyCalendars } from '../domain/sla-windows';
 import { type ActionResult, Changes, handleActions } from './case-runtime';
-import { StepInbox } from './case-steps';
+import { StepInbox, StepsEnded } from './case-steps';
 import { reportToParent } from './handoff';
 
 export interface ProductCaseState extends CaseCore {
@@ -138,6 +138,28 @@ export function openProductCase<A extends { type: string; by: string }, State ex
           changes.bump();
         }
       }
+    },
+    /**
+     * What ended the steps before their end, on the record: an operator's cancellation (the caller
+     * cleans up, tells the parent, and rethrows), the customer's withdrawal, or the case closing by
+     * itself. `text`: the outcome's text when the ending sets one; `rethrow`: not a way steps end.
+     */
+    stepsEnded(error: unknown, cancelledText: string): { cancelled: boolean; text?: string; rethrow: boolean } {
+      if (isCancellation(error)) {
+        state.outcome = 'withdrawn';
+        return { cancelled: true, text: cancelledText, rethrow: true };
+      }
+      if (!(error instanceof StepsEnded)) return { cancelled: false, rethrow: true };
+      const ended = error as StepsEnded<{ type: string; by: string; reason?: string }>;
+      if (ended.by === 'closed') {
+        state.outcome ??= 'solved';
+        return { cancelled: false, rethrow: false };
+      }
+      state.outcome = 'withdrawn';
+      const text = ended.by.type === 'withdraw' ? (ended.by.reason ?? '') : '';
+      recordEntry(state, Date.now(), 'withdrawn', ended.by.by, text);
+      changes.bump();
+      return { cancelled: false, text, rethrow: false };
     },
     /** The case ends through the core: a solution confirmed, or closed with its reason; the parent hears the outcome. */
     finish(outcomeText: string, closeReason: string, by: string): void {

@@ -4,7 +4,7 @@
  * remote port is closed whatever happens — work failed, customer withdrew, workflow cancelled —
  * and the login details never enter history: the API seals them, only their reference is here.
  */
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { giveSolution, rejectSolution } from '../domain/case/closing';
 import { SYSTEM } from '../domain/case/record';
@@ -23,7 +23,6 @@ import {
 } from '../domain/remote-case';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { runBeside } from './case-runtime';
-import { StepsEnded } from './case-steps';
 import { businessFailure } from './failures';
 import { local, openProductCase, productMessages } from './product-case';
 
@@ -68,20 +67,11 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
       await walkSteps();
       if (state.outcome === 'failed' && !patched(FAILED_WORK_CLOSES)) return;
     } catch (error) {
-      if (isCancellation(error)) {
-        // An operator cancelled the case: the case that handed it over hears so (below), then it ends.
-        state.outcome = 'withdrawn';
-        outcomeText = 'The remote maintenance was cancelled';
-        cancelled = true;
-      }
-      if (!(error instanceof StepsEnded)) throw error;
-      if (error.by === 'closed') {
-        state.outcome ??= 'solved';
-      } else {
-        state.outcome = 'withdrawn';
-        outcomeText = error.by.type === 'withdraw' ? error.by.reason : '';
-        audit('withdrawn', error.by.by, outcomeText);
-      }
+      const ending = product.stepsEnded(error, 'The remote maintenance was cancelled');
+      cancelled = ending.cancelled;
+      if (ending.text !== undefined) outcomeText = ending.text;
+      // A cancellation is rethrown once the case that handed it over has heard (below).
+      if (ending.rethrow) throw error;
     } finally {
       // Whatever ended the steps, even a cancellation: the port is closed and the sealed login destroyed.
       await CancellationScope.nonCancellable(async () => {

@@ -3,7 +3,6 @@
  * request; a hotline transfer starts one too), its state, one POST per action of
  * domain/on-site-actions.ts, the signed work order and materials form as scans, and its documents.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore } from '../../activities/documents';
 import { plainText } from '../../domain/contract-schema';
@@ -17,8 +16,7 @@ import { onSiteStateQuery, onSiteUpdates } from '../../workflows/on-site';
 import { type AccessDeps, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
 import { HttpError } from '../errors';
-import { assembleTerms } from '../intake';
-import { productCaseRoutes } from '../product-cases';
+import { productCaseRoutes, productIntake } from '../product-cases';
 import { contractTermsRule, createCaseFields } from '../cases/schemas';
 
 export interface OnSiteRouterDeps extends AccessDeps {
@@ -60,30 +58,12 @@ export function onSiteRouter(deps: OnSiteRouterDeps) {
   router.post('/', async (req, res) => {
     const openedBy = actorOf(req, 'openedBy');
     const body = createOnSiteBody.parse(req.body);
-    const caseId = body.caseId ?? randomBytes(8).toString('hex');
-    const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
-    const terms = await assembleTerms(client, { ...body, product: 'on-site', reportedMs });
+    const { intake: common, terms } = await productIntake(client, 'on-site', body, openedBy);
     const notOffered = visitRefusal(terms.policy, body.purpose);
     if (notOffered) throw new HttpError(422, 'VisitNotOffered', notOffered);
-    const servicePeriod = periodCovering(terms.servicePeriods, localDateOf(reportedMs, new ZoneOffsets(terms.timeZone)));
-    const intake: OnSiteIntake = {
-      caseId,
-      customer: terms.customer,
-      timeZone: terms.timeZone,
-      policy: terms.policy,
-      severity: body.severity,
-      reportedMs,
-      openedBy,
-      situation: body.situation,
-      site: body.site,
-      trigger: body.trigger,
-      purpose: body.purpose,
-      ...(servicePeriod && { servicePeriod }),
-      channel: body.channel,
-      notices: terms.notices,
-      ...(terms.closing && { closing: terms.closing }),
-      ...(terms.contractReference && { contract: terms.contractReference }),
-    };
+    const servicePeriod = periodCovering(terms.servicePeriods, localDateOf(common.reportedMs, new ZoneOffsets(terms.timeZone)));
+    const intake: OnSiteIntake = { ...common, site: body.site, trigger: body.trigger, purpose: body.purpose, ...(servicePeriod && { servicePeriod }) };
+    const { caseId } = intake;
     await start(res, {
       caseId,
       workflowType: 'onSiteWorkflow',

@@ -9,14 +9,13 @@ import type { DocumentStore } from '../../activities/documents';
 import type { LoginDetailsVault } from '../../activities/login-details';
 import { plainText } from '../../domain/contract-schema';
 import { REMOTE_ACTION_TYPES, type RemoteActionType, remoteActionSchemas, remoteTarget } from '../../domain/remote-actions';
-import type { RemoteCase, RemoteIntake } from '../../domain/remote-case';
+import type { RemoteCase } from '../../domain/remote-case';
 import { remoteCaseView } from '../../domain/remote-case-view';
 import { remoteStateQuery, remoteUpdates } from '../../workflows/remote';
 import { type AccessDeps, securedRouter } from '../access/middleware';
 import { actorOf } from '../actor';
 import { explainClosed } from '../errors';
-import { assembleTerms } from '../intake';
-import { productCaseRoutes } from '../product-cases';
+import { productCaseRoutes, productIntake } from '../product-cases';
 import { caseIdParams, contractTermsRule, createCaseFields } from '../cases/schemas';
 
 export interface RemoteRouterDeps extends AccessDeps {
@@ -58,23 +57,8 @@ export function remoteRouter(deps: RemoteRouterDeps) {
   router.post('/', async (req, res) => {
     const openedBy = actorOf(req, 'openedBy');
     const body = createRemoteBody.parse(req.body);
-    const caseId = body.caseId ?? randomBytes(8).toString('hex');
-    const reportedMs = body.reportedAt ? Date.parse(body.reportedAt) : Date.now();
-    const terms = await assembleTerms(client, { ...body, product: 'remote', reportedMs });
-    const intake: RemoteIntake = {
-      caseId,
-      customer: terms.customer,
-      timeZone: terms.timeZone,
-      policy: terms.policy,
-      severity: body.severity,
-      reportedMs,
-      openedBy,
-      situation: body.situation,
-      channel: body.channel,
-      notices: terms.notices,
-      ...(terms.closing && { closing: terms.closing }),
-      ...(terms.contractReference && { contract: terms.contractReference }),
-    };
+    const { intake } = await productIntake(client, 'remote', body, openedBy);
+    const { caseId } = intake;
     await start(res, {
       caseId,
       workflowType: 'remoteWorkflow',

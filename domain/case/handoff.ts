@@ -4,10 +4,13 @@
  * its windows running and its first agent as owner until the product accepts it (first-contact
  * ownership, 首问责任制); the product's events meet the case's windows and its outcome returns.
  */
-import type { CaseCore } from './core';
-import { meetEvent } from './clock';
+import { type CaseCore, openCore } from './core';
+import { type ContractReference, meetEvent } from './clock';
+import type { Channel, ClosingSettings } from './closing';
+import type { NoticeSettings } from '../notices';
+import type { SlaPolicy } from '../sla-policy';
 import { giveSolution } from './closing';
-import { recordEntry } from './record';
+import { type Customer, recordEntry } from './record';
 import type { MeetingEvent } from '../sla-policy';
 import type { PolicyCalendars } from '../sla-windows';
 import { type ProductId, caseWorkflowId } from '../products';
@@ -54,6 +57,51 @@ export interface ParentCase {
   product: ProductId;
   /** The parent's windows the child's events meet (reported back); the child opens none of its own for them. */
   ownsEvents: MeetingEvent[];
+}
+
+/** What a product case (remote, on-site…) starts from, directly or handed over by a case. */
+export interface ProductIntake {
+  caseId: string;
+  customer: Customer;
+  timeZone: string;
+  policy: SlaPolicy;
+  severity: string;
+  /** When the problem was reported (the hotline's report when handed over). */
+  reportedMs: number;
+  openedBy: string;
+  /** The write-up of the actual situation (M003-3), or the request. */
+  situation: string;
+  channel?: Channel;
+  closing?: Partial<ClosingSettings>;
+  contract?: ContractReference;
+  notices?: NoticeSettings;
+  /** The case that handed this one over: it owns the windows of `parent.ownsEvents`. */
+  parent?: ParentCase;
+}
+
+/** A product case's core: the windows its parent owns are met there (reported back), never opened twice. */
+export function openProductCore(intake: ProductIntake, product: HandoffProduct, openingDetails: string, nowMs: number, calendars: PolicyCalendars): CaseCore {
+  const owned = intake.parent?.ownsEvents ?? [];
+  return openCore(
+    {
+      caseId: intake.caseId,
+      product,
+      customer: intake.customer,
+      timeZone: intake.timeZone,
+      policy: intake.policy,
+      severity: intake.severity,
+      events: PRODUCT_EVENTS[product].filter((event) => !owned.includes(event)),
+      reportedMs: intake.reportedMs,
+      openedBy: intake.openedBy,
+      openingDetails,
+      ...(intake.closing && { closing: intake.closing }),
+      ...(intake.channel && { channel: intake.channel }),
+      ...(intake.contract && { contract: intake.contract }),
+      ...(intake.notices && { notices: intake.notices }),
+    },
+    nowMs,
+    calendars,
+  );
 }
 
 export interface HandingCase extends CaseCore {
