@@ -6,7 +6,7 @@
  */
 import { CancellationScope, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
 import { escalate, tierName } from '../domain/case/escalation';
-import { giveSolution, rejectSolution } from '../domain/case/closing';
+import { giveSolution } from '../domain/case/closing';
 import { SYSTEM, localInstant } from '../domain/case/record';
 import { onSiteActionSchemas } from '../domain/on-site-actions';
 import {
@@ -110,13 +110,7 @@ export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult
         audit('findings-recorded', findings.by, `cause: ${findings.cause}; prevention: ${findings.prevention}; solution: ${findings.solution}`);
         // 10. The customer confirms; a rejection sends the engineer back to the fix.
         step('confirmation');
-        const answer = await inbox.next(['confirm-resolution', 'reject-resolution']);
-        if (answer.type === 'confirm-resolution') {
-          audit('resolution-confirmed', answer.by, answer.note);
-          break;
-        }
-        audit('resolution-rejected', answer.by, answer.reason);
-        if (state.stage !== 'working') rejectSolution(state, Date.now(), calendars);
+        if (await product.resolutionConfirmed()) break;
       }
 
       // Prevention advice, then the work order 《客服维护工作单》 and the materials form, signed (M003-5, M002-4).

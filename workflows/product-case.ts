@@ -11,7 +11,7 @@ import type { Activities } from '../activities';
 import { parseActionWith } from '../domain/actions';
 import { meetEvent } from '../domain/case/clock';
 import type { CaseCore } from '../domain/case/core';
-import { closeCase, confirmSolution } from '../domain/case/closing';
+import { closeCase, confirmSolution, rejectSolution } from '../domain/case/closing';
 import type { HandoffOutcome, HandoffProduct, ParentCase, ProductReport } from '../domain/case/handoff';
 import { SYSTEM, recordEntry, rememberUpdate, updateAlreadyApplied } from '../domain/case/record';
 import type { Refusal } from '../domain/failures';
@@ -119,6 +119,21 @@ export function openProductCase<A extends { type: string; by: string }, State ex
     accepted(by: string): void {
       meetEvent(state, 'response', Date.now(), calendars);
       report({ kind: 'accepted', product, by, ...(state.parent?.ownsEvents.includes('response') && { meets: ['response' as const] }) });
+    },
+    /** The customer confirms the problem solved, or rejects it: the solution's windows then run on (false). */
+    async resolutionConfirmed(): Promise<boolean> {
+      const answer: { type: string; by: string; note?: string; reason?: string } = await inbox.next(['confirm-resolution', 'reject-resolution'] as Type[]);
+      const audit = (type: string, details?: string) => {
+        recordEntry(state, Date.now(), type, answer.by, details);
+        changes.bump();
+      };
+      if (answer.type === 'confirm-resolution') {
+        audit('resolution-confirmed', answer.note);
+        return true;
+      }
+      audit('resolution-rejected', answer.reason);
+      if (state.stage !== 'working') rejectSolution(state, Date.now(), calendars);
+      return false;
     },
     /**
      * The customer signs online, or the API stored the signed paper's scan first (the store keeps the

@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure, CancellationScope, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { giveSolution, rejectSolution } from '../domain/case/closing';
+import { giveSolution } from '../domain/case/closing';
 import { SYSTEM } from '../domain/case/record';
 import { remoteActionSchemas } from '../domain/remote-actions';
 import {
@@ -131,13 +131,7 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
 
       // 6. The customer confirms the resolution; a rejection sends the engineer back to work.
       step('resolution');
-      const answer = await inbox.next(['confirm-resolution', 'reject-resolution']);
-      if (answer.type === 'confirm-resolution') {
-        audit('resolution-confirmed', answer.by, answer.note);
-        break;
-      }
-      audit('resolution-rejected', answer.by, answer.reason);
-      if (state.stage !== 'working') rejectSolution(state, Date.now(), calendars);
+      if (await product.resolutionConfirmed()) break;
     }
 
     // 7. Prevention advice (M003-4), 8. the report, e-mailed to the customer.

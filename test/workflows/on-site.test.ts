@@ -240,6 +240,24 @@ describe('on-site visit', () => {
     expect(state.consultations).toEqual([expect.objectContaining({ expert: 'Storage expert Liu', approvedBy: 'manager-sun' })]);
   });
 
+  it('sends the engineer back to the fix when the customer rejects the resolution, and declines a solution without changing anything', async () => {
+    const handle = await start('001');
+    await throughDiagnosis(handle);
+    await act(handle, 'propose-solution', { by: 'engineer-wang', solution: 'Reinstall the MES client' });
+    await act(handle, 'decline-solution', { by: 'customer-zhao', reason: 'Not during production' });
+    let state = await waitFor(handle, (current) => current.awaiting.includes('propose-solution'));
+    expect(state.proposals).toEqual([expect.objectContaining({ declined: 'Not during production' })]);
+    await consentAndFix(handle);
+    await waitFor(handle, (current) => current.awaiting.includes('report-system-check'));
+    await act(handle, 'report-system-check', { by: 'engineer-wang', result: 'Looks fine' });
+    await act(handle, 'record-findings', { by: 'engineer-wang', cause: 'Port', prevention: 'Monitor', solution: 'Module' });
+    await waitFor(handle, (current) => current.awaiting.includes('reject-resolution'));
+    await act(handle, 'reject-resolution', { by: 'customer-zhao', reason: 'Two terminals still drop' });
+    state = await waitFor(handle, (current) => current.step === 'fix' && current.awaiting.includes('report-fix'));
+    expect(state.audit.map((entry) => entry.type)).toContain('resolution-rejected');
+    expect(state.stage).toBe('working');
+  });
+
   it('sends the engineer back when the customer refuses the identity, and the visit is withdrawn at any step', async () => {
     const handle = await start('004', { servicePeriod: { kind: 'free', start: '2020-01-01', end: '2099-12-31' } });
     await act(handle, 'agree-appointment', { by: 'engineer-wang', at: new Date((await env.currentTimeMs()) + HOUR).toISOString() });
