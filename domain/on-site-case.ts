@@ -189,6 +189,8 @@ export function billingLines(state: OnSiteCase): BillingLine[] {
   return lines;
 }
 
+const BILLING_LABELS: Record<BillingLine['item'], string> = { 'time-on-site': '工时 · Time on site', travel: '差旅 · Travel', materials: '材料 · Materials' };
+
 const yesNo = (billable: boolean) => (billable ? '收费 · billable' : '免费 · free');
 
 /** The work order 《客服维护工作单》, customer copy (M003-5): the visit, its findings and what is billable. */
@@ -237,7 +239,7 @@ export function workOrderContent(state: OnSiteCase): DocumentContent {
           ['建议 · Advice', state.advice?.text ?? '—'],
         ],
       },
-      { heading: '费用 · Charges', rows: billingLines(state).map((line) => [line.item, `${line.quantity} — ${yesNo(line.billable)} (${line.why})`]) },
+      { heading: '费用 · Charges', rows: billingLines(state).map((line) => [BILLING_LABELS[line.item], `${line.quantity} — ${yesNo(line.billable)} (${line.why})`]) },
     ],
   };
 }
