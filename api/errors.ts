@@ -29,6 +29,8 @@ const STATUS_OF_KIND: Record<FailureKind, number> = { conflict: 409, invalid: 40
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
+/** grpc-js reports a call its deadline ended as CANCELLED at times ("Call cancelled"); the API cancels no call otherwise. */
+const GRPC_CANCELLED = 1;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -47,8 +49,8 @@ export function isDeadlineExceeded(error: unknown): boolean {
   return causes(error).some(
     (current) =>
       current instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
-      (isGrpcServiceError(current) && current.code === GRPC_DEADLINE_EXCEEDED) ||
-      (current instanceof Error && /DEADLINE_EXCEEDED|Deadline exceeded/i.test(current.message)),
+      (isGrpcServiceError(current) && (current.code === GRPC_DEADLINE_EXCEEDED || current.code === GRPC_CANCELLED)) ||
+      (current instanceof Error && /DEADLINE_EXCEEDED|Deadline exceeded|CANCELLED: Call cancelled/i.test(current.message)),
   );
 }
 
