@@ -161,7 +161,7 @@ export function minutesOnSite(state: OnSiteCase): number {
   return from === undefined || state.workEndedMs === undefined ? 0 : Math.round((state.workEndedMs - from) / 60_000);
 }
 
-/** What the work order charges (domain.md §5): time on site, travel, materials, each billable or not, and why. */
+/** What the work order charges (C7, M001-1): time on site, travel, materials, each billable or not, and why. */
 export function billingLines(state: OnSiteCase): BillingLine[] {
   const inPeriod = state.servicePeriod !== undefined;
   const labour: { billable: boolean; why: string } =

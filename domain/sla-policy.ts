@@ -112,9 +112,9 @@ export interface ArrivalTerm {
 }
 
 /**
- * Who pays for a visit (domain.md §5): `paid` — a paid service, the customer pays travel (001);
- * `deployment-only` — on site only while deploying, as part of it (000); `free-in-period` — free
- * inside a service period, paid outside it (004; 002 by design, its free year M002-5).
+ * Who pays for a visit (C7): `paid` — a paid service, the customer pays travel (001, M001-1);
+ * `deployment-only` — on site only while deploying, as part of it (000, M000-3); `free-in-period` — free
+ * inside a service period, paid outside it (004, M004-1; 002 by design, its free year M002-5).
  */
 export const ON_SITE_BILLING = ['paid', 'deployment-only', 'free-in-period'] as const;
 export type OnSiteBilling = (typeof ON_SITE_BILLING)[number];
@@ -144,7 +144,7 @@ export function visitArrivalTerm(policy: SlaPolicy, levelId: string, site: SiteZ
   return terms.arrivalByLevel?.[levelId] ?? terms.arrivalBySite?.[site] ?? null;
 }
 
-/** 000 offers on-site support only during deployment (domain.md §5). */
+/** 000 offers on-site support only during deployment (M000-3). */
 export const VISIT_PURPOSES = ['support', 'deployment'] as const;
 export type VisitPurpose = (typeof VISIT_PURPOSES)[number];
 

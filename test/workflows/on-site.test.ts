@@ -208,7 +208,7 @@ describe('on-site visit', () => {
     expect(text).toContain('客服维护工作单');
     expect(text).toContain('用户联');
     expect(text).toContain('北京示例制造有限公司');
-    // 001: on-site service is paid and the customer pays travel (domain.md §5).
+    // 001: on-site service is paid and the customer pays travel (M001-1).
     expect(text).toMatch(/差旅 · Travel.*45 min.*billable/s);
     const form = await worker.deps.documents.store.read(state.materialsForm!.documentId);
     expect(await pdfText(form!.bytes)).toContain('工程材料增补单');
