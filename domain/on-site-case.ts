@@ -9,7 +9,6 @@ import { type HandoffOutcome, type ParentCase, type ProductIntake, openProductCo
 import { caseKey, localInstant } from './case/record';
 import type { Email } from './email';
 import type { ServicePeriod } from './entitlement';
-import type { Refusal } from './failures';
 import type { MaterialItem, OnSiteAction, OnSiteActionType, Site } from './on-site-actions';
 import type { DocumentReference } from './remote-case';
 import { type OnSiteBilling, type VisitPurpose, onSiteTermsOf, visitArrivalTerm, visitRefusal } from './sla-policy';
@@ -146,14 +145,6 @@ export function openOnSiteCase(intake: OnSiteIntake, nowMs: number, calendars: P
 
 /** Actions taken whatever the step. */
 export const ON_SITE_ANYTIME: readonly OnSiteActionType[] = ['withdraw'];
-
-/** Why an action cannot be taken now, or null (the update validator's answer). */
-export function onSiteRefusal(state: OnSiteCase, action: OnSiteAction): Refusal | null {
-  if (state.step === 'closed') return { type: 'InvalidState', message: `Cannot ${action.type}: the on-site case is closed` };
-  if (ON_SITE_ANYTIME.includes(action.type) || state.awaiting.includes(action.type)) return null;
-  const waiting = state.awaiting.length > 0 ? `it waits for ${state.awaiting.join(' or ')}` : 'a step is under way, ask again in a moment';
-  return { type: 'InvalidState', message: `Cannot ${action.type} now: the on-site case is at step ${state.step}, ${waiting}` };
-}
 
 /** Minutes on site: from the accepted arrival to the end of the work. */
 export function minutesOnSite(state: OnSiteCase): number {

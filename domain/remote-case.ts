@@ -8,7 +8,6 @@ import { type CaseCore } from './case/core';
 import { type HandoffOutcome, type ParentCase, type ProductIntake, openProductCore } from './case/handoff';
 import { caseKey, localInstant } from './case/record';
 import type { Email } from './email';
-import type { Refusal } from './failures';
 import type { RemoteAction, RemoteActionType } from './remote-actions';
 import { type RemoteTerms, remoteTermsOf } from './sla-policy';
 import type { PolicyCalendars } from './sla-windows';
@@ -79,14 +78,6 @@ export function openRemoteCase(intake: RemoteIntake, nowMs: number, calendars: P
 
 /** Actions taken whatever the step. */
 export const REMOTE_ANYTIME: readonly RemoteActionType[] = ['withdraw'];
-
-/** Why an action cannot be taken now, or null (the update validator's answer). */
-export function remoteRefusal(state: RemoteCase, action: RemoteAction): Refusal | null {
-  if (state.step === 'closed') return { type: 'InvalidState', message: `Cannot ${action.type}: the remote case is closed` };
-  if (REMOTE_ANYTIME.includes(action.type) || state.awaiting.includes(action.type)) return null;
-  const waiting = state.awaiting.length > 0 ? `it waits for ${state.awaiting.join(' or ')}` : 'a step is under way, ask again in a moment';
-  return { type: 'InvalidState', message: `Cannot ${action.type} now: the remote case is at step ${state.step}, ${waiting}` };
-}
 
 /** The remote maintenance report (R-003-3, M003-4): scope, backup, what was done, patches, advice. */
 export function remoteReportContent(state: RemoteCase): DocumentContent {

@@ -18,37 +18,27 @@ import {
   materialsFormContent,
   onSiteEmails,
   onSitePhase,
-  onSiteRefusal,
   openOnSiteCase,
   workOrderContent,
 } from '../domain/on-site-case';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { runBeside } from './case-runtime';
-import { businessFailure } from './failures';
-import { local, openProductCase, productMessages } from './product-case';
-
-export interface OnSiteResult {
-  caseId: string;
-  outcome: OnSiteCase['outcome'] | 'closed';
-  closeReason: string | null;
-  breaches: OnSiteCase['breaches'];
-}
+import { type ProductResult, local, openOrInvalidIntake, openProductCase, productMessages } from './product-case';
 
 export const { signals: onSiteSignals, updates: onSiteUpdates } = productMessages(onSiteActionSchemas);
 export const onSiteStateQuery = defineQuery<OnSiteCase>('state');
 
-export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult> {
+export async function onSiteWorkflow(intake: OnSiteIntake): Promise<ProductResult> {
   const calendars = new PolicyCalendars(intake.policy);
-  const state = openCase(intake, calendars);
+  const state = openOrInvalidIntake(() => openOnSiteCase(intake, Date.now(), calendars));
   const workflowId = workflowInfo().workflowId;
-  const product = openProductCase({
+  const product = openProductCase<OnSiteAction, OnSiteCase>({
     product: 'on-site',
     state,
     calendars,
     schemas: onSiteActionSchemas,
     messages: { signals: onSiteSignals, updates: onSiteUpdates },
     anytime: ON_SITE_ANYTIME,
-    refusal: onSiteRefusal,
   });
   const { changes, inbox, audit, meet } = product;
   const step = (name: OnSiteStep) => product.step(name);
@@ -134,7 +124,7 @@ export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult
     product.finish(outcomeText, closeReasonOf(state), state.fixes.at(-1)?.by ?? SYSTEM);
     await product.reportsSettled();
   });
-  return { caseId: state.caseId, outcome: state.outcome ?? 'closed', closeReason: state.closeReason, breaches: state.breaches };
+  return product.result();
 
   /**
    * Until the engineer is on site and the customer has accepted who came. A rescheduled appointment
@@ -240,24 +230,11 @@ export async function onSiteWorkflow(intake: OnSiteIntake): Promise<OnSiteResult
       state.materialsForm = { documentId: form.documentId, sha256: form.sha256 };
     }
     audit('work-order-produced', SYSTEM, `${order.documentId}, SHA-256 ${order.sha256}${state.materialsForm ? `; ${state.materialsForm.documentId}` : ''}`);
-    const signature = await product.signed(order.documentId, 'sign-work-order', `/on-site/${state.caseId}/work-order-scan`);
-    state.workOrder = { ...state.workOrder, signedBy: signature.signedBy, signedAtMs: Date.parse(signature.signedAt), method: signature.method };
-    audit('work-order-signed', signature.signedBy, `${signature.method}, document SHA-256 ${signature.documentSha256}${signature.scanSha256 ? `, scan SHA-256 ${signature.scanSha256}` : ''}`);
+    state.workOrder = await product.signed(state.workOrder, 'sign-work-order', `/on-site/${state.caseId}/work-order-scan`, 'work-order-signed');
     state.outbox.push(onSiteEmails.workOrder(state, state.workOrder));
     if (state.materialsForm) {
-      const materials = await product.signed(state.materialsForm.documentId, 'sign-materials-form', `/on-site/${state.caseId}/materials-form-scan`);
-      state.materialsForm = { ...state.materialsForm, signedBy: materials.signedBy, signedAtMs: Date.parse(materials.signedAt), method: materials.method };
-      audit('materials-form-signed', materials.signedBy, `${materials.method}, document SHA-256 ${materials.documentSha256}`);
+      state.materialsForm = await product.signed(state.materialsForm, 'sign-materials-form', `/on-site/${state.caseId}/materials-form-scan`, 'materials-form-signed');
     }
-  }
-}
-
-/** A bad intake (or a visit the policy does not offer) fails the workflow with a typed failure; retrying would not help. */
-function openCase(intake: OnSiteIntake, calendars: PolicyCalendars): OnSiteCase {
-  try {
-    return openOnSiteCase(intake, Date.now(), calendars);
-  } catch (error) {
-    throw businessFailure('InvalidIntake', (error as Error).message);
   }
 }
 

@@ -12,13 +12,16 @@ import { parseActionWith } from '../domain/actions';
 import { meetEvent } from '../domain/case/clock';
 import type { CaseCore } from '../domain/case/core';
 import { closeCase, confirmSolution, rejectSolution } from '../domain/case/closing';
-import type { HandoffOutcome, HandoffProduct, ParentCase, ProductReport } from '../domain/case/handoff';
+import { type HandoffOutcome, type HandoffProduct, type ParentCase, type ProductReport, stepRefusal } from '../domain/case/handoff';
+import type { DocumentReference } from '../domain/remote-case';
+import type { Breach } from '../domain/sla-windows';
 import { SYSTEM, recordEntry, rememberUpdate, updateAlreadyApplied } from '../domain/case/record';
 import type { Refusal } from '../domain/failures';
 import type { MeetingEvent } from '../domain/sla-policy';
 import type { PolicyCalendars } from '../domain/sla-windows';
 import { type ActionResult, Changes, handleActions } from './case-runtime';
 import { StepInbox, StepsEnded } from './case-steps';
+import { businessFailure } from './failures';
 import { reportToParent } from './handoff';
 
 export interface ProductCaseState extends CaseCore {
@@ -30,6 +33,26 @@ export interface ProductCaseState extends CaseCore {
 
 export type ProductSignals<S extends Record<string, z.ZodType>> = { [T in keyof S & string]: SignalDefinition<[z.infer<S[T]>]> };
 export type ProductUpdates<S extends Record<string, z.ZodType>> = { [T in keyof S & string]: UpdateDefinition<ActionResult, [z.infer<S[T]>]> };
+
+/** What a product case's workflow returns. */
+export interface ProductResult {
+  caseId: string;
+  outcome: HandoffOutcome | 'closed';
+  closeReason: string | null;
+  breaches: Breach[];
+}
+
+/** A document the customer signed, as the case keeps it. */
+export type SignedDocument = DocumentReference & { signedBy: string; signedAtMs: number; method: string };
+
+/** Opens a product case; a bad intake fails the workflow with a typed failure (retrying its task would not help). */
+export function openOrInvalidIntake<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    throw businessFailure('InvalidIntake', (error as Error).message);
+  }
+}
 
 /** One signal and one update per action, named by the action (the API and the Web UI send them). */
 export function productMessages<S extends Record<string, z.ZodType>>(schemas: S): { signals: ProductSignals<S>; updates: ProductUpdates<S> } {
@@ -55,7 +78,6 @@ export interface ProductCaseOptions<A extends { type: string; by: string }, Stat
   messages: { signals: Record<A['type'], SignalDefinition<any[]>>; updates: Record<A['type'], UpdateDefinition<ActionResult, any[]>> };
   /** Actions taken whatever the step (the customer withdraws). */
   anytime: readonly A['type'][];
-  refusal(state: State, action: A): Refusal | null;
   /** Refuses what only the API may send (a sealed reference) when it comes as a signal. */
   signalRefusal?(type: A['type']): Refusal | null;
 }
@@ -76,7 +98,8 @@ export function openProductCase<A extends { type: string; by: string }, State ex
     signals: options.messages.signals,
     updates: options.messages.updates,
     parse: (type, payload) => parseActionWith(options.schemas, type, payload) as { action: Action } | { error: string },
-    refusalOf: (action) => (inbox.holds(action.type) ? { type: 'InvalidState', message: `A ${action.type} was taken already and is being handled` } : options.refusal(state, action)),
+    refusalOf: (action) =>
+      inbox.holds(action.type) ? { type: 'InvalidState', message: `A ${action.type} was taken already and is being handled` } : stepRefusal(state, action, product, options.anytime),
     ...(options.signalRefusal && { signalRefusal: options.signalRefusal }),
     state,
     apply: (action) => {
@@ -95,6 +118,10 @@ export function openProductCase<A extends { type: string; by: string }, State ex
   const report = (message: ProductReport) => {
     reportsSent.push(reportToParent(state.parent, message));
   };
+  const audit = (type: string, by: string, details?: string) => {
+    recordEntry(state, Date.now(), type, by, details);
+    changes.bump();
+  };
 
   return {
     changes,
@@ -106,10 +133,7 @@ export function openProductCase<A extends { type: string; by: string }, State ex
       state.step = name;
       changes.bump();
     },
-    audit(type: string, by: string, details?: string): void {
-      recordEntry(state, Date.now(), type, by, details);
-      changes.bump();
-    },
+    audit,
     /** An event meets this case's windows, or the parent's when the parent owns them (one window, R-002-1). */
     meet(event: MeetingEvent, by: string): void {
       meetEvent(state, event, Date.now(), calendars);
@@ -123,34 +147,32 @@ export function openProductCase<A extends { type: string; by: string }, State ex
     /** The customer confirms the problem solved, or rejects it: the solution's windows then run on (false). */
     async resolutionConfirmed(): Promise<boolean> {
       const answer: { type: string; by: string; note?: string; reason?: string } = await inbox.next(['confirm-resolution', 'reject-resolution'] as Type[]);
-      const audit = (type: string, details?: string) => {
-        recordEntry(state, Date.now(), type, answer.by, details);
-        changes.bump();
-      };
       if (answer.type === 'confirm-resolution') {
-        audit('resolution-confirmed', answer.note);
+        audit('resolution-confirmed', answer.by, answer.note);
         return true;
       }
-      audit('resolution-rejected', answer.reason);
+      audit('resolution-rejected', answer.by, answer.reason);
       if (state.stage !== 'working') rejectSolution(state, Date.now(), calendars);
       return false;
     },
     /**
-     * The customer signs online, or the API stored the signed paper's scan first (the store keeps the
-     * signature; signing again by the same signer returns it). A scan said to be uploaded that is not
-     * there is recorded and the step waits on.
+     * The customer signs `document` online, or the API stored the signed paper's scan first (the
+     * store keeps the signature; signing again by the same signer returns it); the signature goes on
+     * the record as `entryType`. A scan said to be uploaded that is not there is recorded and the
+     * step waits on.
      */
-    async signed(documentId: string, type: Type, scanRoute: string) {
+    async signed(document: DocumentReference, type: Type, scanRoute: string, entryType: string): Promise<SignedDocument> {
       for (;;) {
         const signing: { by: string; method?: unknown } = await inbox.next([type]);
         const method = signing.method === 'uploaded-scan' ? 'uploaded-scan' : 'online';
         try {
-          return await local('Record the customer’s signature').signDocument({ documentId, signedBy: signing.by, signedAtMs: Date.now(), method });
+          const signature = await local('Record the customer’s signature').signDocument({ documentId: document.documentId, signedBy: signing.by, signedAtMs: Date.now(), method });
+          audit(entryType, signature.signedBy, `${signature.method}, document SHA-256 ${signature.documentSha256}${signature.scanSha256 ? `, scan SHA-256 ${signature.scanSha256}` : ''}`);
+          return { ...document, signedBy: signature.signedBy, signedAtMs: Date.parse(signature.signedAt), method: signature.method };
         } catch (error) {
           const failure = error instanceof Error && error.cause instanceof ApplicationFailure ? error.cause : null;
           if (failure?.type !== 'InvalidDocument') throw error;
-          recordEntry(state, Date.now(), 'unexpected-input', signing.by, `${type}: ${failure.message}; upload the scan with POST ${scanRoute}`);
-          changes.bump();
+          audit('unexpected-input', signing.by, `${type}: ${failure.message}; upload the scan with POST ${scanRoute}`);
         }
       }
     },
@@ -172,8 +194,7 @@ export function openProductCase<A extends { type: string; by: string }, State ex
       }
       state.outcome = 'withdrawn';
       const text = ended.by.type === 'withdraw' ? (ended.by.reason ?? '') : '';
-      recordEntry(state, Date.now(), 'withdrawn', ended.by.by, text);
-      changes.bump();
+      audit('withdrawn', ended.by.by, text);
       return { cancelled: false, text, rethrow: false };
     },
     /** The case ends through the core: a solution confirmed, or closed with its reason; the parent hears the outcome. */
@@ -185,6 +206,10 @@ export function openProductCase<A extends { type: string; by: string }, State ex
       state.step = 'closed';
       changes.bump();
       report({ kind: 'outcome', product, outcome: state.outcome ?? 'withdrawn', text: outcomeText || closeReason, by });
+    },
+    /** What the workflow returns. */
+    result(): ProductResult {
+      return { caseId: state.caseId, outcome: state.outcome ?? 'closed', closeReason: state.closeReason, breaches: state.breaches };
     },
     /** A cancelled case tells its parent it was withdrawn (called in a non-cancellable scope). */
     reportCancelled(text: string): Promise<unknown> {

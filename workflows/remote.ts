@@ -18,20 +18,11 @@ import {
   confirmationContent,
   openRemoteCase,
   remoteEmails,
-  remoteRefusal,
   remoteReportContent,
 } from '../domain/remote-case';
 import { PolicyCalendars } from '../domain/sla-windows';
 import { runBeside } from './case-runtime';
-import { businessFailure } from './failures';
-import { local, openProductCase, productMessages } from './product-case';
-
-export interface RemoteResult {
-  caseId: string;
-  outcome: RemoteCase['outcome'] | 'closed';
-  closeReason: string | null;
-  breaches: RemoteCase['breaches'];
-}
+import { type ProductResult, local, openOrInvalidIntake, openProductCase, productMessages } from './product-case';
 
 /** Patch id: failed remote work closes the case and tells the case that handed it over (runs before ended at once). */
 const FAILED_WORK_CLOSES = 'remote-failed-work-closes';
@@ -41,18 +32,17 @@ export const remoteStateQuery = defineQuery<RemoteCase>('state');
 
 /** The port opens in a worker, retried briefly; each activity is labelled in the Web UI. */
 const access = (summary: string) => proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5 }, summary });
-export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult> {
+export async function remoteWorkflow(intake: RemoteIntake): Promise<ProductResult> {
   const calendars = new PolicyCalendars(intake.policy);
-  const state = openCase(intake, calendars);
+  const state = openOrInvalidIntake(() => openRemoteCase(intake, Date.now(), calendars));
   const workflowId = workflowInfo().workflowId;
-  const product = openProductCase({
+  const product = openProductCase<RemoteAction, RemoteCase>({
     product: 'remote',
     state,
     calendars,
     schemas: remoteActionSchemas,
     messages: { signals: remoteSignals, updates: remoteUpdates },
     anytime: REMOTE_ANYTIME,
-    refusal: remoteRefusal,
     signalRefusal: (type) => (type === 'authorise' ? { type: 'InvalidState', message: 'Login details are sealed by the API, which sends only their reference as an update' } : null),
   });
   const { changes, inbox, audit, meet } = product;
@@ -85,7 +75,7 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
     product.finish(outcomeText, closeReasonOf(state), state.work?.by ?? SYSTEM);
     await product.reportsSettled();
   });
-  return { caseId: state.caseId, outcome: state.outcome ?? 'closed', closeReason: state.closeReason, breaches: state.breaches };
+  return product.result();
 
   /** The seed's steps in order; they end early when the remote work failed. */
   async function walkSteps(): Promise<void> {
@@ -148,9 +138,7 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
     step('confirmation');
     const form = await local('Maintenance confirmation form (PDF)').produceDocument({ documentId: `${workflowId}.confirmation`, content: confirmationContent(state) });
     state.confirmation = { documentId: form.documentId, sha256: form.sha256 };
-    const signature = await product.signed(form.documentId, 'sign-confirmation', `/remote/${state.caseId}/confirmation-scan`);
-    state.confirmation = { ...state.confirmation, signedBy: signature.signedBy, signedAtMs: Date.parse(signature.signedAt), method: signature.method };
-    audit('confirmation-signed', signature.signedBy, `${signature.method}, document SHA-256 ${signature.documentSha256}${signature.scanSha256 ? `, scan SHA-256 ${signature.scanSha256}` : ''}`);
+    state.confirmation = await product.signed(state.confirmation, 'sign-confirmation', `/remote/${state.caseId}/confirmation-scan`, 'confirmation-signed');
     state.outcome = 'solved';
     outcomeText = state.work?.workDone ?? '';
   }
@@ -205,15 +193,6 @@ export async function remoteWorkflow(intake: RemoteIntake): Promise<RemoteResult
     await local('Destroy the sealed login details').destroyLoginDetails({ loginReference: state.login.reference });
     state.login.destroyed = true;
     audit('login-destroyed', SYSTEM, state.login.reference);
-  }
-}
-
-/** A bad intake fails the workflow with a typed failure; retrying its task would not help. */
-function openCase(intake: RemoteIntake, calendars: PolicyCalendars): RemoteCase {
-  try {
-    return openRemoteCase(intake, Date.now(), calendars);
-  } catch (error) {
-    throw businessFailure('InvalidIntake', (error as Error).message);
   }
 }
 

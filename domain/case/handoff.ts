@@ -11,6 +11,7 @@ import type { NoticeSettings } from '../notices';
 import type { SlaPolicy } from '../sla-policy';
 import { giveSolution } from './closing';
 import { type Customer, recordEntry } from './record';
+import type { Refusal } from '../failures';
 import type { MeetingEvent } from '../sla-policy';
 import type { PolicyCalendars } from '../sla-windows';
 import { type ProductId, caseWorkflowId } from '../products';
@@ -102,6 +103,17 @@ export function openProductCore(intake: ProductIntake, product: HandoffProduct, 
     nowMs,
     calendars,
   );
+}
+
+/**
+ * Why a product case (its steps in a straight line) cannot take an action now, or null: it takes
+ * what its current step waits for, and `anytime` actions (the customer withdraws) at every step.
+ */
+export function stepRefusal(state: { step: string; awaiting: string[] }, action: { type: string }, product: HandoffProduct, anytime: readonly string[]): Refusal | null {
+  if (state.step === 'closed') return { type: 'InvalidState', message: `Cannot ${action.type}: the ${product} case is closed` };
+  if (anytime.includes(action.type) || state.awaiting.includes(action.type)) return null;
+  const waiting = state.awaiting.length > 0 ? `it waits for ${state.awaiting.join(' or ')}` : 'a step is under way, ask again in a moment';
+  return { type: 'InvalidState', message: `Cannot ${action.type} now: the ${product} case is at step ${state.step}, ${waiting}` };
 }
 
 export interface HandingCase extends CaseCore {
