@@ -17,9 +17,10 @@ import { actorOf } from './actor';
 import { HttpError, explainClosed } from './errors';
 import { actionUpdateId } from './idempotency';
 import { type CaseTerms, type TermsRequest, assembleTerms } from './intake';
-
-type TermsFields = Omit<TermsRequest, 'product' | 'reportedMs' | 'severity'>;
 import { caseIdParams, idempotencyKey } from './cases/schemas';
+
+/** The terms a start request may carry itself (without a contract), as `assembleTerms` takes them. */
+type TermsFields = Omit<TermsRequest, 'product' | 'reportedMs' | 'severity'>;
 
 /** The fields every product case's start body has (the hotline's, with `situation` for `problem`). */
 export interface ProductStartBody {
